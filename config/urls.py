@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from springboard.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("language/", core_views.language_switch, name="language_switch"),
+    path("accounts/", include("allauth.urls")),
+    path("agencies/", include("springboard.tenancy.urls_global")),
+    path("a/<slug:agency_slug>/", include("springboard.tenancy.urls")),
+    path("a/<slug:agency_slug>/invitations/", include("springboard.accounts.urls")),
+    path("a/<slug:agency_slug>/audit/", include("springboard.privacy.urls")),
+]
+
+handler403 = "springboard.core.views.permission_denied"
+handler404 = "springboard.core.views.page_not_found"
+handler500 = "springboard.core.views.server_error"

@@ -1,0 +1,1 @@
+"""Springboard: an open-source outplacement platform."""

@@ -1,0 +1,39 @@
+"""E-mails about accounts, rendered in the recipient's language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from springboard.accounts.models import Invitation
+from springboard.accounts.tokens import invitation_token
+
+
+def invitation_url(invitation: Invitation) -> str:
+    token = invitation_token(invitation_id=invitation.public_id, agency_slug=invitation.agency.slug)
+    path = reverse(
+        "accounts:invitation_accept",
+        kwargs={"agency_slug": invitation.agency.slug, "token": token},
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_invitation(*, invitation_id: str) -> bool:
+    """Send the invitation if it is still open; a re-run after acceptance sends nothing."""
+    invitation = (
+        Invitation.objects.select_related("agency", "invited_by", "employer")
+        .filter(public_id=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        return False
+    with translation.override(invitation.language):
+        context = {"invitation": invitation, "url": invitation_url(invitation)}
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_body.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email])
+    message.send()
+    return True

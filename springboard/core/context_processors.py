@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from springboard.tenancy.roles import Cap
+
+
+class NavItem(NamedTuple):
+    label: str
+    url: str
+    active: bool
+
+
+# (label, URL name, capability needed, URL names that highlight the item)
+_TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
+    (_("Home"), "tenancy:home", Cap.VIEW_HOME, frozenset({"tenancy:home"})),
+    (
+        _("Members"),
+        "tenancy:members",
+        Cap.MANAGE_MEMBERS,
+        frozenset({"tenancy:members", "tenancy:member_invite", "tenancy:member_edit"}),
+    ),
+    (_("Audit log"), "privacy:audit", Cap.VIEW_AUDIT, frozenset({"privacy:audit"})),
+)
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What the page shell needs: demo banner, languages, and the navigation for this role."""
+    membership = getattr(request, "membership", None)
+    nav: list[NavItem] = []
+    if membership is not None:
+        current = request.resolver_match.view_name if request.resolver_match else ""
+        for label, url_name, cap, highlights in _TENANT_NAV:
+            if membership.has(cap):
+                url = reverse(url_name, kwargs={"agency_slug": membership.agency.slug})
+                nav.append(NavItem(str(label), url, current in highlights))
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "nav_items": nav,
+        "current_agency": getattr(request, "agency", None),
+        "current_membership": membership,
+    }

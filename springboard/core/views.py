@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
+
+from springboard.accounts.middleware import mfa_exempt
+from springboard.tenancy.selectors import active_memberships_of
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = active_memberships_of(request.user)
+    if len(memberships) == 1:
+        return redirect("tenancy:home", agency_slug=memberships[0].agency.slug)
+    return redirect("agencies:list")
+
+
+@login_not_required
+@mfa_exempt
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 when the database answers and no migration is pending."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        pending = MigrationExecutor(connection).migration_plan(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    if pending:
+        return JsonResponse(
+            {"status": "error", "database": "ok", "pending_migrations": len(pending)}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "pending_migrations": 0})
+
+
+@login_not_required
+@mfa_exempt
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Set the language cookie and, for a signed-in person, remember it on their account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES) and request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    if isinstance(response, HttpResponseRedirect) and not url_has_allowed_host_and_scheme(
+        response.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(reverse("home"))
+    return response
+
+
+@login_not_required
+@mfa_exempt
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+@login_not_required
+@mfa_exempt
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+@mfa_exempt
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the failure may be in one of them.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

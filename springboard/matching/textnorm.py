@@ -1,0 +1,355 @@
+"""Text normalisation shared by the ranker and the skill extractor.
+
+Everything here is deterministic and applied identically to taxonomy labels and to user text:
+matching quality depends on both sides being normalised the same way, not on the normal form
+being linguistically "right". The stemmers are therefore deliberately light suffix strippers
+(no dictionaries), tuned so that the common inflections of job titles and skill phrases in
+en, nl, da and nb collapse onto one form.
+
+Supported languages: ``en``, ``nl``, ``da``, ``nb`` (``no``/``nob`` are accepted as ``nb``).
+Unknown languages are normalised (case, diacritics, punctuation) but not stemmed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterator
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+LANGS: tuple[str, ...] = ("en", "nl", "da", "nb")
+#: Languages that write compounds as one word ("softwareontwikkelaar", "salgsmedarbejder").
+COMPOUNDING_LANGS: frozenset[str] = frozenset({"nl", "da", "nb"})
+
+_LANG_ALIASES = {"no": "nb", "nob": "nb", "nor": "nb", "dan": "da", "nld": "nl", "dut": "nl"}
+
+
+def normalise_lang(lang: str | None) -> str:
+    """Return the canonical language code: lower case, region dropped, ``no`` → ``nb``.
+
+    >>> normalise_lang("NO"), normalise_lang("en-GB"), normalise_lang(None)
+    ('nb', 'en', '')
+    """
+    if not lang:
+        return ""
+    code = lang.strip().lower().replace("_", "-").split("-", 1)[0]
+    return _LANG_ALIASES.get(code, code)
+
+
+# --- folding ---------------------------------------------------------------------------------
+
+# Letters that do not decompose under NFKD but that people routinely type without the
+# diacritic. Multi-letter replacements follow the usual transliteration (æ → ae); ø → o rather
+# than "oe" because Scandinavian users on a foreign keyboard overwhelmingly drop the stroke.
+_SPECIAL_FOLD = {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "þ": "th", "ł": "l"}
+_SPECIAL_FOLD_TABLE = str.maketrans(_SPECIAL_FOLD)
+
+
+@lru_cache(maxsize=65536)
+def _fold_non_ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLD_TABLE))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip diacritics: ``"Lærer Sørensen Café"`` → ``"laerer sorensen cafe"``."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return _fold_non_ascii(text)
+
+
+# A token is a run of letters/digits, optionally followed by "+" or "#" so that programming
+# languages such as "C++", "C#" and "F#" survive as distinct tokens.
+TOKEN_RE = re.compile(r"[^\W_]+[+#]*")
+
+
+def tokenize(text: str) -> list[str]:
+    """Fold ``text`` and split it into word tokens (punctuation and whitespace are separators)."""
+    return TOKEN_RE.findall(fold(text))
+
+
+def normalise_phrase(text: str) -> str:
+    """Canonical string of a whole phrase: folded tokens joined by single spaces."""
+    return " ".join(tokenize(text))
+
+
+# --- light stemming --------------------------------------------------------------------------
+
+_VOWELS = frozenset("aeiouy")
+_DOUBLE_CONSONANT_END = re.compile(r"([bcdfgklmnprstvz])\1$")
+_NL_DOUBLE_VOWEL = re.compile(r"(aa|ee|oo|uu)(?=[^aeiou]*$)")
+
+
+def _has_vowel(stem: str) -> bool:
+    return any(ch in _VOWELS for ch in stem)
+
+
+def _strip(word: str, suffixes: tuple[str, ...], min_stem: int) -> str:
+    # Suffix lists are ordered longest first so the first hit is the longest match.
+    for suffix in suffixes:
+        if word.endswith(suffix):
+            stem = word[: len(word) - len(suffix)]
+            if len(stem) >= min_stem and _has_vowel(stem):
+                return stem
+    return word
+
+
+def _stem_en(word: str) -> str:
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        return word[:-3] + "i"
+    if word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith(("xes", "ches", "shes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            if len(stem) >= 3 and _has_vowel(stem):
+                # "planning" → "plan", "running" → "run"; keeps "ss"/"ll" words intact below.
+                if _DOUBLE_CONSONANT_END.search(stem) and not stem.endswith(("ss", "ll", "ff")):
+                    stem = stem[:-1]
+                word = stem
+            break
+    if word.endswith("y") and len(word) > 3:
+        return word[:-1] + "i"  # apply/applies/applied → appli
+    if word.endswith("e") and len(word) > 3:
+        return word[:-1]  # manage/managed/managing → manag
+    return word
+
+
+_NL_SUFFIXES = ("heden", "ingen", "ens", "en", "'s", "s", "e")
+_NB_DA_SUFFIXES = (
+    "heterne",
+    "hederne",
+    "erne",
+    "ende",
+    "ene",
+    "ere",
+    "ede",
+    "het",
+    "hed",
+    "er",
+    "en",
+    "et",
+    "ne",
+    "e",
+    "s",
+)
+
+
+def _stem_nl(word: str) -> str:
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("heden"):
+        word = word[:-5] + "heid"
+    elif word.endswith("ingen"):
+        word = word[:-2]
+    else:
+        word = _strip(word, _NL_SUFFIXES, 3)
+    # Dutch spelling doubles vowels in closed syllables and consonants after short vowels
+    # ("taal"/"talen", "bakker"/"bakken"); collapsing both makes the forms meet.
+    word = _DOUBLE_CONSONANT_END.sub(r"\1", word)
+    return _NL_DOUBLE_VOWEL.sub(lambda m: m.group(1)[0], word)
+
+
+def _stem_nordic(word: str) -> str:
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    word = _strip(word, _NB_DA_SUFFIXES, 3)
+    return _DOUBLE_CONSONANT_END.sub(r"\1", word)
+
+
+_STEMMERS: dict[str, Callable[[str], str]] = {
+    "en": _stem_en,
+    "nl": _stem_nl,
+    "da": _stem_nordic,
+    "nb": _stem_nordic,
+}
+
+
+def stemmer_for(lang: str | None) -> Callable[[str], str]:
+    """Return the (cached) light stemmer for ``lang``; identity for unsupported languages."""
+    code = normalise_lang(lang)
+    base = _STEMMERS.get(code)
+    if base is None:
+        return _identity
+    return _cached_stemmers.setdefault(code, lru_cache(maxsize=200_000)(base))
+
+
+def _identity(word: str) -> str:
+    return word
+
+
+_cached_stemmers: dict[str, Callable[[str], str]] = {}
+
+
+def stem(token: str, lang: str | None) -> str:
+    """Light stem of an already folded ``token`` in ``lang``.
+
+    >>> stem("managing", "en"), stem("ontwikkelaars", "nl"), stem("udviklerne", "da")
+    ('manag', 'ontwikkelar', 'udvikl')
+    """
+    return stemmer_for(lang)(token)
+
+
+# --- compound splitting ----------------------------------------------------------------------
+
+# Linking morphemes between compound parts: "bedrijf-s-leider", "salg-s-medarbejder",
+# "kind-er-opvang" (nl), "barne-hage" (nb).
+_LINKERS: dict[str, tuple[str, ...]] = {
+    "nl": ("s", "en", "e", "er"),
+    "da": ("s", "e"),
+    "nb": ("s", "e"),
+}
+MIN_PART = 3
+
+
+def split_compound(
+    word: str,
+    known: Collection[str],
+    lang: str | None,
+    *,
+    max_parts: int = 3,
+) -> list[str] | None:
+    """Split a folded compound into known parts, longest head first.
+
+    ``known`` holds folded words and/or stems (for instance every token of every label in the
+    language). A part is accepted when it, or its stem, is in ``known``. Returns the parts
+    (as written, linkers removed) or ``None`` when the word is not a compound of known parts.
+
+    >>> split_compound("salgsmedarbejder", {"salg", "medarbejder"}, "da")
+    ['salg', 'medarbejder']
+    """
+    code = normalise_lang(lang)
+    if code not in COMPOUNDING_LANGS or len(word) < 2 * MIN_PART or not word.isalpha():
+        return None
+    stem_fn = stemmer_for(code)
+    linkers = _LINKERS.get(code, ())
+
+    def is_known(part: str) -> bool:
+        return part in known or stem_fn(part) in known
+
+    def rec(rest: str, budget: int) -> list[str] | None:
+        if is_known(rest) and len(rest) >= MIN_PART:
+            return [rest]
+        if budget <= 1:
+            return None
+        for cut in range(len(rest) - MIN_PART, MIN_PART - 1, -1):
+            head, tail = rest[:cut], rest[cut:]
+            candidates = [head] + [
+                head[: -len(link)]
+                for link in linkers
+                if head.endswith(link) and len(head) - len(link) >= MIN_PART
+            ]
+            for cand in candidates:
+                if is_known(cand):
+                    tail_parts = rec(tail, budget - 1)
+                    if tail_parts is not None:
+                        return [cand, *tail_parts]
+        return None
+
+    if is_known(word):
+        return None
+    return rec(word, max_parts)
+
+
+# --- length-preserving separator blanking (used by the extractor's fast path) ---------------
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#")
+#: ASCII characters that end a phrase: a skill label never spans them.
+HARD_BREAKS = "\n\r;!?|•·▪●◦■–—"
+
+
+def _build_bmp_word_table() -> npt.NDArray[np.bool_]:
+    """Boolean table over the Basic Multilingual Plane: is this code point part of a token?"""
+    table = np.zeros(0x10000, dtype=np.bool_)
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        table[cp] = ch.isalnum() or unicodedata.category(ch).startswith("M") or ch in "+#"
+    table[ord("_")] = False
+    return table
+
+
+_WORD_TABLE: npt.NDArray[np.bool_] | None = None
+
+
+def _word_table() -> npt.NDArray[np.bool_]:
+    # Built lazily (≈50 ms) so that importing the module stays cheap for the ranker.
+    global _WORD_TABLE
+    if _WORD_TABLE is None:
+        _WORD_TABLE = _build_bmp_word_table()
+    return _WORD_TABLE
+
+
+_ASCII_BLANK_TABLE = str.maketrans({chr(c): " " for c in range(128) if chr(c) not in _ASCII_WORD})
+
+
+def blank_separators(text: str) -> tuple[str, npt.NDArray[np.uint32] | npt.NDArray[np.uint8]]:
+    """Replace every non-token character by a space, keeping the length (so offsets survive).
+
+    Returns the blanked text and its code points as a numpy array (uint8 for ASCII input,
+    uint32 otherwise) for vectorised boundary computations. ASCII text goes through
+    ``str.translate``'s ASCII fast path; other text through a numpy lookup table because
+    ``str.translate`` with a dict is ~100x slower on non-ASCII strings.
+    """
+    if text.isascii():
+        blanked = text.translate(_ASCII_BLANK_TABLE)
+        return blanked, np.frombuffer(blanked.encode("ascii"), dtype=np.uint8)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    is_word = np.zeros(codes.shape, dtype=np.bool_)
+    bmp = codes < 0x10000
+    is_word[bmp] = _word_table()[codes[bmp]]
+    out = np.where(is_word, codes, np.uint32(32)).astype(np.uint32)
+    return out.tobytes().decode("utf-32-le"), out
+
+
+def token_bounds(
+    blanked: npt.NDArray[np.uint32] | npt.NDArray[np.uint8],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and end offsets of the tokens of a blanked text (the runs of non-space chars).
+
+    The tokens are exactly those of ``blanked_text.split()``, in the same order.
+    """
+    is_word = blanked != 32
+    if not is_word.size:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty
+    edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    return starts, ends
+
+
+def break_positions(text: str) -> npt.NDArray[np.intp]:
+    """Offsets of characters that end a phrase in ``text`` (original, not blanked).
+
+    Hard breaks (newline, ``;``, ``!``, ``?``, bullets, dashes) always count; a full stop or
+    colon counts only when followed by whitespace, so "node.js", "e.g." and "3.5" stay whole.
+    """
+    hits: list[int] = []
+    for ch in HARD_BREAKS:
+        hits.extend(_find_all(text, ch))
+    for ch in ".:":
+        hits.extend(i for i in _find_all(text, ch + " "))
+        hits.extend(i for i in _find_all(text, ch + "\n"))
+    if text.endswith((".", ":")):
+        hits.append(len(text) - 1)
+    return np.asarray(sorted(set(hits)), dtype=np.intp)
+
+
+def _find_all(text: str, needle: str) -> Iterator[int]:
+    # str.find runs in C; the Python loop only touches the (rare) hits.
+    i = text.find(needle)
+    while i != -1:
+        yield i
+        i = text.find(needle, i + 1)

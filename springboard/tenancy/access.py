@@ -1,0 +1,40 @@
+"""The only way from ids in a request to objects: other agency or missing → 404, no capability → 403."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from springboard.tenancy.models import Membership
+from springboard.tenancy.roles import Cap
+
+
+def current_membership(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        # Only reachable when a tenant view is wired outside /a/<agency>/; fail closed.
+        raise Http404
+    return membership
+
+
+def require(request: HttpRequest, cap: Cap) -> Membership:
+    membership = current_membership(request)
+    if not membership.has(cap):
+        raise PermissionDenied
+    return membership
+
+
+def get_membership(request: HttpRequest, public_id: UUID, *, need: Cap) -> Membership:
+    viewer = current_membership(request)
+    membership = (
+        Membership.objects.select_related("user", "employer", "agency")
+        .filter(agency=viewer.agency, public_id=public_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if not viewer.has(need):
+        raise PermissionDenied
+    return membership

@@ -1,0 +1,79 @@
+"""The tenant (Agency) and who belongs to it in which role (Membership)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from springboard.tenancy.roles import STAFF_ROLES, Cap, Role, capabilities_of
+
+
+class Agency(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    employer = models.ForeignKey(
+        "employers.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("employer"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=("agency", "user"), name="membership_agency_user_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+            # An employer contact belongs to exactly one employer; nobody else has one.
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.EMPLOYER_CONTACT, employer__isnull=False)
+                    | (~Q(role=Role.EMPLOYER_CONTACT) & Q(employer__isnull=True))
+                ),
+                name="membership_employer_iff_contact",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=("agency", "role"))]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency} ({self.role})"
+
+    @property
+    def capabilities(self) -> frozenset[Cap]:
+        return capabilities_of(self.role) if self.is_active else frozenset()
+
+    def has(self, cap: Cap) -> bool:
+        return cap in self.capabilities
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
