@@ -10,3 +10,7 @@ def main() -> int:
 
     execute_from_command_line(sys.argv)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 
-from springboard.accounts.models import Invitation
+from springboard.accounts.models import Invitation, User
 from springboard.accounts.tokens import read_invitation_token
 from springboard.tenancy.models import Agency
 
@@ -20,3 +21,11 @@ def get_invitation(agency: Agency, token: str) -> Invitation:
     if invitation is None:
         raise Http404
     return invitation
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in person; LoginRequiredMiddleware has already sent anonymous visitors away."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 
+from springboard.accounts.access import signed_in_user
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import STAFF_ROLES
 
@@ -38,9 +39,8 @@ def needs_mfa(request: HttpRequest) -> bool:
     membership = getattr(request, "membership", None)
     if membership is not None and membership.is_staff_role:
         return True
-    return Membership.objects.filter(
-        user=request.user, is_active=True, role__in=STAFF_ROLES
-    ).exists()
+    user = signed_in_user(request)
+    return Membership.objects.filter(user=user, is_active=True, role__in=STAFF_ROLES).exists()
 
 
 class StaffMfaRequiredMiddleware:

@@ -81,7 +81,9 @@ class Invitation(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="invitations")
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("e-mail address"), max_length=254)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

@@ -86,7 +86,9 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=locked.email).exists():
             raise DomainError(_("Please log in to accept this invitation."))
-        candidate_user = User(email=locked.email, full_name=full_name.strip(), language=locked.language)
+        candidate_user = User(
+            email=locked.email, full_name=full_name.strip(), language=locked.language
+        )
         validate_password(password, candidate_user)
         candidate_user.set_password(password)
         candidate_user.full_clean()
@@ -98,7 +100,9 @@ def invitation_accept(
     elif user.email.lower() != locked.email.lower():
         raise DomainError(_("This invitation was sent to another e-mail address."))
 
-    membership = Membership.objects.select_for_update().filter(agency=locked.agency, user=user).first()
+    membership = (
+        Membership.objects.select_for_update().filter(agency=locked.agency, user=user).first()
+    )
     if membership is not None and membership.is_active:
         raise DomainError(_("You are already a member of this agency."))
     if membership is None:

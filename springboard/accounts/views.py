@@ -30,28 +30,29 @@ def invitation_accept(request: HttpRequest, agency_slug: str, token: str) -> Htt
     if not invitation.is_open:
         return render(request, "accounts/invitation_closed.html", context, status=410)
     signed_in = request.user if request.user.is_authenticated else None
-    existing_account = signed_in is None and User.objects.filter(email__iexact=invitation.email).exists()
+    existing_account = (
+        signed_in is None and User.objects.filter(email__iexact=invitation.email).exists()
+    )
     form = InvitationSignupForm(request.POST or None) if signed_in is None else None
     context.update({"form": form, "existing_account": existing_account})
-    if request.method == "POST" and not existing_account:
-        if form is None or form.is_valid():
-            try:
-                membership = services.invitation_accept(
-                    invitation=invitation,
-                    user=signed_in,
-                    full_name=form.cleaned_data["full_name"] if form else "",
-                    password=form.cleaned_data["password1"] if form else "",
-                )
-            except DomainError as error:
-                messages.error(request, error.message)
-            except ValidationError as error:
-                assert form is not None
-                form.add_error("password1", error)
-            else:
-                if signed_in is None:
-                    login(request, membership.user, backend=_AUTH_BACKEND)
-                messages.success(
-                    request, _("Welcome to %(agency)s.") % {"agency": membership.agency.name}
-                )
-                return redirect("tenancy:home", agency_slug=membership.agency.slug)
+    if request.method == "POST" and not existing_account and (form is None or form.is_valid()):
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation,
+                user=signed_in,
+                full_name=form.cleaned_data["full_name"] if form else "",
+                password=form.cleaned_data["password1"] if form else "",
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            assert form is not None
+            form.add_error("password1", error)
+        else:
+            if signed_in is None:
+                login(request, membership.user, backend=_AUTH_BACKEND)
+            messages.success(
+                request, _("Welcome to %(agency)s.") % {"agency": membership.agency.name}
+            )
+            return redirect("tenancy:home", agency_slug=membership.agency.slug)
     return render(request, "accounts/invitation_accept.html", context)

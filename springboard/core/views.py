@@ -12,13 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from springboard.accounts.access import signed_in_user
 from springboard.accounts.middleware import mfa_exempt
 from springboard.tenancy.selectors import active_memberships_of
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = active_memberships_of(request.user)
+    memberships = active_memberships_of(signed_in_user(request))
     if len(memberships) == 1:
         return redirect("tenancy:home", agency_slug=memberships[0].agency.slug)
     return redirect("agencies:list")

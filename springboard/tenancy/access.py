@@ -1,4 +1,4 @@
-"""The only way from ids in a request to objects: other agency or missing → 404, no capability → 403."""
+"""The only way from request ids to objects: other agency or missing → 404, no capability → 403."""
 
 from __future__ import annotations
 

@@ -41,9 +41,7 @@ class InviteForm(EmployerChoiceMixin):
     role = forms.ChoiceField(
         label=_("Role"), choices=[(r.value, r.label) for r in INVITABLE_ROLES], initial=Role.COACH
     )
-    language = forms.ChoiceField(
-        label=_("Language of the invitation"), choices=settings.LANGUAGES
-    )
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
 
     field_order = ("email", "full_name", "role", "employer", "language")
 

@@ -49,7 +49,9 @@ class Membership(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=("agency", "user"), name="membership_agency_user_unique"),
+            models.UniqueConstraint(
+                fields=("agency", "user"), name="membership_agency_user_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
             ),

@@ -34,7 +34,9 @@ class Cap(StrEnum):
 
 ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
     {
-        Role.ADMIN: frozenset({Cap.VIEW_HOME, Cap.MANAGE_MEMBERS, Cap.VIEW_AUDIT, Cap.VIEW_CASELOAD}),
+        Role.ADMIN: frozenset(
+            {Cap.VIEW_HOME, Cap.MANAGE_MEMBERS, Cap.VIEW_AUDIT, Cap.VIEW_CASELOAD}
+        ),
         Role.COACH: frozenset({Cap.VIEW_HOME, Cap.VIEW_CASELOAD}),
         Role.EMPLOYER_CONTACT: frozenset({Cap.VIEW_HOME, Cap.VIEW_EMPLOYER_AGGREGATES}),
         Role.CANDIDATE: frozenset({Cap.VIEW_HOME, Cap.VIEW_OWN_PROGRAMME}),

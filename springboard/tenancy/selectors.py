@@ -37,7 +37,9 @@ def members_of(
 ) -> QuerySet[Membership]:
     members = Membership.objects.select_related("user", "employer").filter(agency=agency)
     if search:
-        members = members.filter(Q(user__email__icontains=search) | Q(user__full_name__icontains=search))
+        members = members.filter(
+            Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
+        )
     if role:
         members = members.filter(role=role)
     if status == "active":

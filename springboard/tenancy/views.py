@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.accounts import services as account_services
+from springboard.accounts.access import signed_in_user
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
 from springboard.privacy.selectors import recent_events
@@ -28,7 +29,9 @@ _HOME_TEMPLATES = {
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "tenancy/agency_list.html", {"memberships": active_memberships_of(request.user)}
+        request,
+        "tenancy/agency_list.html",
+        {"memberships": active_memberships_of(signed_in_user(request))},
     )
 
 
@@ -86,7 +89,9 @@ def member_invite(request: HttpRequest, agency_slug: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("tenancy:members", agency_slug=agency_slug)
     return render(request, "tenancy/member_invite.html", {"form": form})
 

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         people = load_demo_data()
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at %s/accounts/login/" % settings.SITE_URL))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL}/accounts/login/")
+        )
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
         for person in people:
             self.stdout.write(f"  {person.role.label:<18} {person.email}")

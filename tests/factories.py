@@ -1,0 +1,93 @@
+"""Small factories for the two-agency world every test starts from.
+
+Agency A and agency B have the same shape: an admin, two coaches, an employer with a contact
+person, and two candidates. Staff have a TOTP authenticator, as production requires.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from springboard.accounts.models import User
+from springboard.employers.models import Employer
+from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.roles import STAFF_ROLES, Role
+
+PASSWORD = "correct-horse-battery-staple"
+_sequence = itertools.count(1)
+
+
+def make_user(email: str | None = None, *, language: str = "en", mfa: bool = False) -> User:
+    email = email or f"person{next(_sequence)}@example.test"
+    user = User.objects.create_user(
+        email, PASSWORD, full_name=email.split("@")[0].title(), language=language
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def make_agency(slug: str | None = None) -> Agency:
+    slug = slug or f"agency-{next(_sequence)}"
+    return Agency.objects.create(slug=slug, name=f"Agency {slug.upper()}")
+
+
+def make_employer(agency: Agency, name: str | None = None) -> Employer:
+    return Employer.objects.create(agency=agency, name=name or f"Employer {next(_sequence)}")
+
+
+def make_member(
+    agency: Agency,
+    role: Role,
+    *,
+    employer: Employer | None = None,
+    user: User | None = None,
+    mfa: bool | None = None,
+) -> Membership:
+    if user is None:
+        user = make_user(mfa=role in STAFF_ROLES if mfa is None else mfa)
+    if role == Role.EMPLOYER_CONTACT and employer is None:
+        employer = make_employer(agency)
+    return Membership.objects.create(agency=agency, user=user, role=role, employer=employer)
+
+
+@dataclass
+class AgencyWorld:
+    agency: Agency
+    admin: Membership
+    coach: Membership
+    coach2: Membership
+    employer: Employer
+    contact: Membership
+    candidate: Membership
+    candidate2: Membership
+
+
+@dataclass
+class World:
+    a: AgencyWorld
+    b: AgencyWorld
+
+
+def make_agency_world(slug: str) -> AgencyWorld:
+    agency = make_agency(slug)
+    employer = make_employer(agency, f"{slug.upper()} Industries")
+    return AgencyWorld(
+        agency=agency,
+        admin=make_member(agency, Role.ADMIN),
+        coach=make_member(agency, Role.COACH),
+        coach2=make_member(agency, Role.COACH),
+        employer=employer,
+        contact=make_member(agency, Role.EMPLOYER_CONTACT, employer=employer),
+        candidate=make_member(agency, Role.CANDIDATE),
+        candidate2=make_member(agency, Role.CANDIDATE),
+    )
+
+
+def make_world() -> World:
+    return World(a=make_agency_world("alpha"), b=make_agency_world("beta"))

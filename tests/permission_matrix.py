@@ -1,0 +1,111 @@
+"""The authorization matrix: (URL name, method) → role → relation → expected status.
+
+Relations name what the requested object is to the viewer (who is always a member of agency A):
+  own_agency          the viewer's own agency in the URL
+  other_agency        agency B in the URL (the viewer is not a member)
+  same_agency_member  a membership of agency A
+  other_agency_member agency A in the URL, but a membership id of agency B
+  valid_token         an open invitation of agency A
+  token_other_agency  agency A in the URL, an invitation token issued by agency B
+  none                a URL without tenant or object
+`anonymous` is checked against the own_agency form of the URL. Test code turns each relation
+into URL arguments (tests/test_permission_matrix.py); this file is only the policy.
+"""
+
+from __future__ import annotations
+
+Expectations = dict[str, dict[str, int]]
+
+ROLES = ("admin", "coach", "employer_contact", "candidate")
+
+
+def every_member(own: int, *, anonymous: int = 302) -> Expectations:
+    """A page of the agency that every member may open."""
+    table: Expectations = {role: {"own_agency": own, "other_agency": 404} for role in ROLES}
+    table["anonymous"] = {"any": anonymous}
+    return table
+
+
+def admins_only(own: int) -> Expectations:
+    table: Expectations = {role: {"own_agency": 403, "other_agency": 404} for role in ROLES}
+    table["admin"] = {"own_agency": own, "other_agency": 404}
+    table["anonymous"] = {"any": 302}
+    return table
+
+
+def admins_only_on_member(ok: int) -> Expectations:
+    table: Expectations = {
+        role: {"same_agency_member": 403, "other_agency_member": 404, "other_agency": 404}
+        for role in ROLES
+    }
+    table["admin"] = {"same_agency_member": ok, "other_agency_member": 404, "other_agency": 404}
+    table["anonymous"] = {"any": 302}
+    return table
+
+
+def no_tenant(signed_in: int, anonymous: int) -> Expectations:
+    table: Expectations = {role: {"none": signed_in} for role in ROLES}
+    table["anonymous"] = {"any": anonymous}
+    return table
+
+
+def account_page(signed_in: int, anonymous: int, *, candidate: int | None = None) -> Expectations:
+    """allauth's pages: the same for every staff role; candidates may differ (no MFA)."""
+    table = no_tenant(signed_in, anonymous)
+    if candidate is not None:
+        table["candidate"] = {"none": candidate}
+    return table
+
+
+MATRIX: dict[tuple[str, str], Expectations] = {
+    # --- shell -------------------------------------------------------------------------------
+    ("home", "GET"): no_tenant(302, 302),
+    ("healthz", "GET"): no_tenant(200, 200),
+    ("language_switch", "POST"): no_tenant(302, 302),
+    ("agencies:list", "GET"): no_tenant(200, 302),
+    # --- tenancy -----------------------------------------------------------------------------
+    ("tenancy:home", "GET"): every_member(200),
+    ("tenancy:members", "GET"): admins_only(200),
+    ("tenancy:member_invite", "GET"): admins_only(200),
+    ("tenancy:member_invite", "POST"): admins_only(200),
+    ("tenancy:member_edit", "GET"): admins_only_on_member(200),
+    ("tenancy:member_edit", "POST"): admins_only_on_member(200),
+    ("tenancy:member_deactivate", "POST"): admins_only_on_member(302),
+    ("tenancy:member_reactivate", "POST"): admins_only_on_member(302),
+    ("privacy:audit", "GET"): admins_only(200),
+    # --- invitations: public links, bound to the agency that issued them --------------------
+    ("accounts:invitation_accept", "GET"): {
+        **{role: {"valid_token": 200, "token_other_agency": 404} for role in ROLES},
+        "anonymous": {"valid_token": 200, "token_other_agency": 404},
+    },
+    # --- allauth -----------------------------------------------------------------------------
+    ("account_login", "GET"): account_page(302, 200),
+    ("account_logout", "GET"): account_page(200, 302),
+    ("account_inactive", "GET"): account_page(200, 200),
+    ("account_signup", "GET"): account_page(302, 200),
+    ("account_reauthenticate", "GET"): account_page(200, 302),
+    ("account_email", "GET"): account_page(200, 302),
+    ("account_email_verification_sent", "GET"): account_page(200, 200),
+    ("account_change_password", "GET"): account_page(200, 302),
+    ("account_set_password", "GET"): account_page(302, 302),
+    ("account_reset_password", "GET"): account_page(200, 200),
+    ("account_confirm_login_code", "GET"): account_page(302, 302),
+    ("account_confirm_email", "GET"): account_page(200, 200),
+    ("account_reset_password_from_key_done", "GET"): account_page(200, 200),
+    ("account_reset_password_from_key", "GET"): account_page(200, 200),
+    ("account_reset_password_done", "GET"): account_page(200, 200),
+    ("mfa_index", "GET"): account_page(200, 302),
+    ("mfa_authenticate", "GET"): account_page(302, 302),
+    ("mfa_reauthenticate", "GET"): account_page(200, 302, candidate=302),
+    ("mfa_activate_totp", "GET"): account_page(302, 302),
+    ("mfa_deactivate_totp", "GET"): account_page(302, 302, candidate=404),
+    ("mfa_view_recovery_codes", "GET"): account_page(404, 302),
+    ("mfa_generate_recovery_codes", "GET"): account_page(302, 302),
+    ("mfa_download_recovery_codes", "GET"): account_page(404, 302),
+    ("mfa_list_webauthn", "GET"): account_page(200, 302),
+    ("mfa_add_webauthn", "GET"): account_page(302, 302),
+    ("mfa_reauthenticate_webauthn", "GET"): account_page(302, 302),
+    ("mfa_remove_webauthn", "GET"): account_page(302, 302),
+    ("mfa_edit_webauthn", "GET"): account_page(302, 302),
+    ("mfa_login_webauthn", "GET"): account_page(302, 302),
+}

@@ -1,0 +1,74 @@
+"""End to end in Debian's Chromium: log in, switch language, save a screenshot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from springboard.tenancy.roles import Role
+from tests.factories import PASSWORD, make_agency, make_member
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required in CI (apt-get install chromium).")
+        pytest.skip("Debian's chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; Django's ORM calls in the test itself are
+    # made before the browser starts, but the flag keeps the live server's own checks quiet.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_login_switch_language_and_screenshot(live_server: Any, request: Any) -> None:
+    agency = make_agency("browser")
+    candidate = make_member(agency, Role.CANDIDATE)
+    page = request.getfixturevalue("browser_page")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(candidate.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/a/browser/")
+    assert page.get_by_role("heading", name="What's next").is_visible()
+
+    page.select_option("#language-select", "nl")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("heading", name="Wat komt er nu").is_visible()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "candidate-home-nl.png"), full_page=True)
+    assert (ARTIFACTS / "candidate-home-nl.png").stat().st_size > 5000
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "candidate-home-nl-360.png"), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 360

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from springboard.core.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD, DEMO_PEOPLE
+from springboard.tenancy.models import Membership
+from springboard.tenancy.roles import Role
+
+HOME_HEADINGS = {
+    Role.ADMIN: "overview",
+    Role.COACH: "Your caseload",
+    Role.EMPLOYER_CONTACT: "Outplacement for",
+    Role.CANDIDATE: "What's next",
+}
+
+
+@pytest.mark.django_db
+def test_demo_data_is_idempotent_and_prints_logins() -> None:
+    out = StringIO()
+    call_command("demo-data", stdout=out)
+    call_command("demo-data", stdout=StringIO())
+    assert Membership.objects.filter(agency__slug=DEMO_AGENCY_SLUG).count() == len(DEMO_PEOPLE)
+    for person in DEMO_PEOPLE:
+        assert person.email in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+@pytest.mark.django_db
+@override_settings(DEMO_MODE=True)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_demo_role_logs_in_to_its_home_page(role: Role) -> None:
+    call_command("demo-data", stdout=StringIO())
+    person = next(p for p in DEMO_PEOPLE if p.role == role)
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": person.email, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse(
+        "tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}
+    )
+    client.post(reverse("language_switch"), {"language": "en", "next": "/"})
+    page = client.get(reverse("tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
+    assert HOME_HEADINGS[role] in page.text

@@ -1,0 +1,125 @@
+"""Drive every row of the permission matrix, and prove no URL is missing from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from springboard.accounts.models import Invitation
+from springboard.accounts.services import invitation_create
+from springboard.accounts.tokens import invitation_token
+from springboard.tenancy.models import Membership
+from springboard.tenancy.roles import Role
+from tests.factories import AgencyWorld, World
+from tests.permission_matrix import MATRIX
+
+# URL arguments that are not the tenant or an object: allauth's keys, which are bogus on purpose.
+_STATIC_KWARGS: dict[str, dict[str, Any]] = {
+    "account_confirm_email": {"key": "not-a-real-key"},
+    "account_reset_password_from_key": {"uidb36": "zz", "key": "not-a-real-key"},
+    "mfa_remove_webauthn": {"pk": 999999},
+    "mfa_edit_webauthn": {"pk": 999999},
+}
+_POST_DATA: dict[str, dict[str, str]] = {
+    "language_switch": {"language": "nl", "next": "/"},
+}
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> list[str]:
+    names: list[str] = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(_walk(pattern, inner))
+        elif isinstance(pattern, URLPattern):
+            names.append(
+                f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+            )
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    covered = {name for name, _method in MATRIX}
+    missing = sorted(set(_walk(get_resolver())) - covered)
+    assert not missing, f"URL patterns missing from tests/permission_matrix.py: {missing}"
+
+
+def test_matrix_names_only_existing_urls() -> None:
+    existing = set(_walk(get_resolver()))
+    assert {name for name, _ in MATRIX} <= existing
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(name, method, role, relation, status, id=f"{name}-{method}-{role}-{relation}")
+        for (name, method), roles in MATRIX.items()
+        for role, relations in roles.items()
+        for relation, status in relations.items()
+    ]
+
+
+def _persona(home: AgencyWorld, role: str) -> Membership | None:
+    return {
+        "admin": home.admin,
+        "coach": home.coach,
+        "employer_contact": home.contact,
+        "candidate": home.candidate,
+    }.get(role)
+
+
+def _open_invitation(side: AgencyWorld) -> Invitation:
+    return invitation_create(
+        agency=side.agency, actor=side.admin.user, email="newcoach@example.test", role=Role.COACH
+    )
+
+
+def _kwargs(name: str, relation: str, world: World) -> dict[str, Any]:
+    a, b = world.a, world.b
+    kwargs = dict(_STATIC_KWARGS.get(name, {}))
+    if relation in {"own_agency", "any"} and name.split(":")[0] in {"tenancy", "privacy"}:
+        kwargs["agency_slug"] = a.agency.slug
+    if relation == "other_agency":
+        kwargs["agency_slug"] = b.agency.slug
+    if relation in {"same_agency_member", "other_agency_member", "other_agency", "any"} and (
+        name.startswith("tenancy:member_") and name != "tenancy:member_invite"
+    ):
+        kwargs["agency_slug"] = b.agency.slug if relation == "other_agency" else a.agency.slug
+        kwargs["public_id"] = (
+            b.coach2.public_id
+            if relation in {"other_agency_member", "other_agency"}
+            else a.coach2.public_id
+        )
+    if name == "accounts:invitation_accept":
+        issuer = b if relation == "token_other_agency" else a
+        invitation = _open_invitation(issuer)
+        kwargs["agency_slug"] = a.agency.slug
+        kwargs["token"] = invitation_token(
+            invitation_id=invitation.public_id, agency_slug=issuer.agency.slug
+        )
+    return kwargs
+
+
+def _snapshot(side: AgencyWorld) -> list[tuple[Any, ...]]:
+    return sorted(
+        Membership.objects.filter(agency=side.agency).values_list(
+            "public_id", "role", "is_active", "employer_id", "user__session_generation"
+        )
+    )
+
+
+@pytest.mark.parametrize(("name", "method", "role", "relation", "expected"), _cases())
+def test_matrix(
+    world: World, client: Client, name: str, method: str, role: str, relation: str, expected: int
+) -> None:
+    viewer = _persona(world.a, role)
+    if viewer is not None:
+        client.force_login(viewer.user)
+    url = reverse(name, kwargs=_kwargs(name, relation, world) or None)
+    before = _snapshot(world.b)
+    response = client.get(url) if method == "GET" else client.post(url, _POST_DATA.get(name, {}))
+    assert response.status_code == expected, f"{method} {url} as {role}/{relation}"
+    if expected == 404 or relation.startswith("other"):
+        assert _snapshot(world.b) == before, "another agency's rows changed"
