@@ -175,9 +175,6 @@ class _LangIndex:
                 if idx is None:
                     idx = entry_of[key] = len(entries)
                     entries.append(_Entry(len(key), upper))
-                    self.automaton.add_word(key, idx)
-                    head, tail = key[: self.width], key[self.width :]
-                    self.automaton.add_word(self.break_variant[head] + tail, idx)
                 entry = entries[idx]
                 # A key is case-sensitive only if every label producing it is an acronym.
                 entry.requires_upper = entry.requires_upper and upper
@@ -186,6 +183,16 @@ class _LangIndex:
                 old = entry.targets.get(uri)
                 if old is None or weight > old.weight:
                     entry.targets[uri] = _Target(uri, label, kind, phrase, weight)
+        # pyahocorasick finds a child by scanning the node's children in insertion order.
+        # Inserting keys in code order puts the codes of frequent stems (small ids, small
+        # digits) first in every child list, so the common lookups stop early.
+        keys: list[tuple[str, int]] = []
+        for key, idx in entry_of.items():
+            head, tail = key[: self.width], key[self.width :]
+            keys.append((key, idx))
+            keys.append((self.break_variant[head] + tail, idx))
+        for key, idx in sorted(keys):
+            self.automaton.add_word(key, idx)
         if entries:
             self.automaton.make_automaton()
         # Flatten to tuples of str/float: the garbage collector untracks those, so hundreds of
