@@ -57,7 +57,7 @@ typecheck: install
 	DEBUG=1 $(BIN)/mypy config springboard bench tests
 
 messages: install
-	$(BIN)/springboard compilemessages --ignore=.venv --ignore=node_modules -v0
+	DEBUG=1 $(BIN)/springboard compilemessages --ignore=.venv --ignore=node_modules -v0
 
 test: install assets messages lint typecheck test-sqlite test-postgres
 
