@@ -54,7 +54,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	DEBUG=1 $(BIN)/mypy config springboard bench tests
+	DEBUG=1 $(BIN)/mypy config springboard tests $(wildcard bench)
 
 messages: install
 	DEBUG=1 $(BIN)/springboard compilemessages --ignore=.venv --ignore=node_modules -v0
