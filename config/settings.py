@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "springboard.tenancy",
     "springboard.employers",
     "springboard.privacy",
+    "springboard.programmes",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,8 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Springboard"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Day-0 invitations are handed out at the notice; people may take weeks before they start.
+CANDIDATE_INVITATION_VALID_DAYS = env_int("CANDIDATE_INVITATION_VALID_DAYS", 60)
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -11,6 +11,8 @@ urlpatterns = [
     path("a/<slug:agency_slug>/", include("springboard.tenancy.urls")),
     path("a/<slug:agency_slug>/invitations/", include("springboard.accounts.urls")),
     path("a/<slug:agency_slug>/audit/", include("springboard.privacy.urls")),
+    path("a/<slug:agency_slug>/programmes/", include("springboard.programmes.urls")),
+    path("a/<slug:agency_slug>/", include("springboard.employers.urls")),
 ]
 
 handler403 = "springboard.core.views.permission_denied"

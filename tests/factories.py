@@ -6,14 +6,17 @@ person, and two candidates. Staff have a TOTP authenticator, as production requi
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
 
 from springboard.accounts.models import User
-from springboard.employers.models import Employer
+from springboard.employers.models import Employer, Engagement, Enrolment
+from springboard.programmes.models import Programme, ProgrammeTemplate, ProgrammeTemplateVersion
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import STAFF_ROLES, Role
 
@@ -91,3 +94,42 @@ def make_agency_world(slug: str) -> AgencyWorld:
 
 def make_world() -> World:
     return World(a=make_agency_world("alpha"), b=make_agency_world("beta"))
+
+
+def make_programme(
+    side: AgencyWorld,
+    *,
+    candidate: Membership | None = None,
+    coaches: list[Membership] | None = None,
+    template_key: str = "foundation-opportunities-action",
+    start_date: datetime.date | None = None,
+) -> Programme:
+    """A programme (with its engagement and enrolment) of `side.candidate`, coached by
+    `side.coach` unless told otherwise; the shipped templates are loaded when missing."""
+    from springboard.programmes.content import load_shipped_templates
+    from springboard.programmes.services import programme_create
+
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    candidate = candidate or side.candidate
+    engagement, _created = Engagement.objects.get_or_create(
+        agency=side.agency,
+        employer=side.employer,
+        name="Programme engagement",
+        defaults={"start_date": datetime.date(2026, 1, 5)},
+    )
+    enrolment = Enrolment.objects.create(
+        agency=side.agency, engagement=engagement, candidate=candidate
+    )
+    version = (
+        ProgrammeTemplateVersion.objects.filter(template__agency=None, template__key=template_key)
+        .order_by("-number")
+        .first()
+    )
+    assert version is not None
+    return programme_create(
+        enrolment=enrolment,
+        actor=side.admin,
+        template_version=version,
+        coaches=[side.coach] if coaches is None else coaches,
+        start_date=start_date or timezone.localdate(),
+    )

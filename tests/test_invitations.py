@@ -34,7 +34,7 @@ def _invite(world: World, django_capture_on_commit_callbacks: Any, **extra: Any)
 
 
 def _accept_url(invitation: Invitation, slug: str | None = None) -> str:
-    token = invitation_token(invitation_id=invitation.public_id, agency_slug=invitation.agency.slug)
+    token = invitation_token(key=invitation.key, agency_slug=invitation.agency.slug)
     return reverse(
         "accounts:invitation_accept",
         kwargs={"agency_slug": slug or invitation.agency.slug, "token": token},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from springboard.accounts.services import invitation_create
 from springboard.accounts.tokens import invitation_token
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
+from tests import matrix_employers
 from tests.factories import AgencyWorld, World
 from tests.permission_matrix import MATRIX
 
@@ -76,7 +78,17 @@ def _open_invitation(side: AgencyWorld) -> Invitation:
     )
 
 
+# URL namespace → function(name, relation, world) → URL kwargs, for apps whose rows live in their
+# own tests/matrix_<app>.py module.
+KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
+    "employers": matrix_employers.kwargs_for,
+}
+
+
 def _kwargs(name: str, relation: str, world: World) -> dict[str, Any]:
+    namespace = name.split(":", 1)[0] if ":" in name else ""
+    if namespace in KWARGS_BY_NAMESPACE:
+        return KWARGS_BY_NAMESPACE[namespace](name, relation, world)
     a, b = world.a, world.b
     kwargs = dict(_STATIC_KWARGS.get(name, {}))
     if relation in {"own_agency", "any"} and name.split(":")[0] in {"tenancy", "privacy"}:
@@ -96,9 +108,7 @@ def _kwargs(name: str, relation: str, world: World) -> dict[str, Any]:
         issuer = b if relation == "token_other_agency" else a
         invitation = _open_invitation(issuer)
         kwargs["agency_slug"] = a.agency.slug
-        kwargs["token"] = invitation_token(
-            invitation_id=invitation.public_id, agency_slug=issuer.agency.slug
-        )
+        kwargs["token"] = invitation_token(key=invitation.key, agency_slug=issuer.agency.slug)
     return kwargs
 
 

@@ -10,12 +10,12 @@ from springboard.tenancy.models import Agency
 
 def get_invitation(agency: Agency, token: str) -> Invitation:
     """The invitation a token names, only within the agency of the URL; anything else is 404."""
-    invitation_id = read_invitation_token(token, agency_slug=agency.slug)
-    if invitation_id is None:
+    key = read_invitation_token(token, agency_slug=agency.slug)
+    if key is None:
         raise Http404
     invitation = (
         Invitation.objects.select_related("agency", "employer")
-        .filter(agency=agency, public_id=invitation_id)
+        .filter(agency=agency, key=key)
         .first()
     )
     if invitation is None:

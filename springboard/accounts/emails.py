@@ -13,7 +13,7 @@ from springboard.accounts.tokens import invitation_token
 
 
 def invitation_url(invitation: Invitation) -> str:
-    token = invitation_token(invitation_id=invitation.public_id, agency_slug=invitation.agency.slug)
+    token = invitation_token(key=invitation.key, agency_slug=invitation.agency.slug)
     path = reverse(
         "accounts:invitation_accept",
         kwargs={"agency_slug": invitation.agency.slug, "token": token},

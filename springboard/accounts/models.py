@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from springboard.accounts.tokens import new_invitation_key
 from springboard.tenancy.roles import Role
 
 
@@ -76,11 +77,12 @@ class User(AbstractBaseUser):
 class Invitation(models.Model):
     """A single-use, expiring invitation to join one agency in one role.
 
-    The link carries a signed token naming this invitation and its agency; the database keeps
-    only the state (expiry, acceptance, revocation), so a leaked task queue reveals no tokens.
+    The link carries `key` plus an HMAC bound to the agency (accounts/tokens.py); the key alone
+    is not a working link.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.CharField(max_length=12, unique=True, default=new_invitation_key, editable=False)
     agency = models.ForeignKey(
         "tenancy.Agency", on_delete=models.CASCADE, related_name="invitations"
     )

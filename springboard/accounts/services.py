@@ -84,26 +84,27 @@ def invitation_accept(
     if not locked.is_open:
         raise DomainError(_("This invitation has already been used or has expired."))
     if user is None:
-        if User.objects.filter(email__iexact=locked.email).exists():
+        account = User.objects.filter(email__iexact=locked.email).first()
+        if account is not None and account.has_usable_password():
             raise DomainError(_("Please log in to accept this invitation."))
-        candidate_user = User(
-            email=locked.email, full_name=full_name.strip(), language=locked.language
+        # Enrolled candidates already have an account without a password: they set it here.
+        account = account or User(email=locked.email, language=locked.language)
+        account.full_name = full_name.strip() or account.full_name
+        validate_password(password, account)
+        account.set_password(password)
+        account.full_clean()
+        account.save()
+        EmailAddress.objects.update_or_create(
+            user=account, email=locked.email, defaults={"verified": True, "primary": True}
         )
-        validate_password(password, candidate_user)
-        candidate_user.set_password(password)
-        candidate_user.full_clean()
-        candidate_user.save()
-        EmailAddress.objects.create(
-            user=candidate_user, email=locked.email, verified=True, primary=True
-        )
-        user = candidate_user
+        user = account
     elif user.email.lower() != locked.email.lower():
         raise DomainError(_("This invitation was sent to another e-mail address."))
 
     membership = (
         Membership.objects.select_for_update().filter(agency=locked.agency, user=user).first()
     )
-    if membership is not None and membership.is_active:
+    if membership is not None and membership.is_active and membership.role != locked.role:
         raise DomainError(_("You are already a member of this agency."))
     if membership is None:
         membership = Membership(agency=locked.agency, user=user)

@@ -30,9 +30,8 @@ def invitation_accept(request: HttpRequest, agency_slug: str, token: str) -> Htt
     if not invitation.is_open:
         return render(request, "accounts/invitation_closed.html", context, status=410)
     signed_in = request.user if request.user.is_authenticated else None
-    existing_account = (
-        signed_in is None and User.objects.filter(email__iexact=invitation.email).exists()
-    )
+    account = User.objects.filter(email__iexact=invitation.email).first()
+    existing_account = signed_in is None and account is not None and account.has_usable_password()
     form = InvitationSignupForm(request.POST or None) if signed_in is None else None
     context.update({"form": form, "existing_account": existing_account})
     if request.method == "POST" and not existing_account and (form is None or form.is_valid()):

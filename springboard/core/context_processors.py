@@ -20,12 +20,75 @@ class NavItem(NamedTuple):
 _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
     (_("Home"), "tenancy:home", Cap.VIEW_HOME, frozenset({"tenancy:home"})),
     (
+        _("Employers"),
+        "employers:employer_list",
+        Cap.MANAGE_EMPLOYERS,
+        frozenset(
+            {
+                "employers:employer_list",
+                "employers:employer_create",
+                "employers:employer_detail",
+                "employers:employer_edit",
+                "employers:engagement_create",
+                "employers:engagement_detail",
+                "employers:engagement_edit",
+                "employers:cohort_create",
+                "employers:cohort_detail",
+                "employers:enrol",
+                "employers:import_upload",
+                "employers:import_detail",
+            }
+        ),
+    ),
+    (
+        _("Outplacement overview"),
+        "employers:employer_overview",
+        Cap.VIEW_EMPLOYER_AGGREGATES,
+        frozenset({"employers:employer_overview"}),
+    ),
+    (
         _("Members"),
         "tenancy:members",
         Cap.MANAGE_MEMBERS,
         frozenset({"tenancy:members", "tenancy:member_invite", "tenancy:member_edit"}),
     ),
+    (
+        _("Preparation checklist"),
+        "employers:checklist_template",
+        Cap.MANAGE_CHECKLISTS,
+        frozenset({"employers:checklist_template"}),
+    ),
+    (
+        _("Caseload"),
+        "programmes:caseload",
+        Cap.VIEW_CASELOAD,
+        frozenset(
+            {
+                "programmes:caseload",
+                "programmes:start",
+                "programmes:detail",
+                "programmes:intake",
+                "programmes:transition",
+                "programmes:coaches",
+                "programmes:item_edit",
+            }
+        ),
+    ),
+    (
+        _("Programme templates"),
+        "programmes:templates",
+        Cap.MANAGE_PROGRAMME_TEMPLATES,
+        frozenset(
+            {"programmes:templates", "programmes:template_detail", "programmes:template_edit"}
+        ),
+    ),
     (_("Audit log"), "privacy:audit", Cap.VIEW_AUDIT, frozenset({"privacy:audit"})),
+    (
+        _("Privacy"),
+        "employers:candidate_privacy",
+        Cap.GIVE_EMPLOYER_CONSENT,
+        frozenset({"employers:candidate_privacy"}),
+    ),
 )
 
 

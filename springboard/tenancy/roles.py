@@ -30,16 +30,64 @@ class Cap(StrEnum):
     VIEW_CASELOAD = "view_caseload"
     VIEW_EMPLOYER_AGGREGATES = "view_employer_aggregates"
     VIEW_OWN_PROGRAMME = "view_own_programme"
+    MANAGE_EMPLOYERS = "manage_employers"
+    ENROL_CANDIDATES = "enrol_candidates"
+    MANAGE_CHECKLISTS = "manage_checklists"
+    GIVE_EMPLOYER_CONSENT = "give_employer_consent"
+    # Programmes: which programmes a person reaches is decided by scope (programmes/access.py).
+    VIEW_PROGRAMME = "view_programme"
+    MANAGE_PROGRAMMES = "manage_programmes"
+    MANAGE_PROGRAMME_TEMPLATES = "manage_programme_templates"
+    RUN_INTAKE = "run_intake"
+    EDIT_PLAN = "edit_plan"
+    TICK_TASKS = "tick_tasks"
+    CHANGE_PROGRAMME_STATUS = "change_programme_status"
+    WELLBEING_CHECKIN = "wellbeing_checkin"
+    VIEW_WELLBEING = "view_wellbeing"
 
 
 ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
     {
         Role.ADMIN: frozenset(
-            {Cap.VIEW_HOME, Cap.MANAGE_MEMBERS, Cap.VIEW_AUDIT, Cap.VIEW_CASELOAD}
+            {
+                Cap.VIEW_HOME,
+                Cap.MANAGE_MEMBERS,
+                Cap.VIEW_AUDIT,
+                Cap.VIEW_CASELOAD,
+                Cap.VIEW_PROGRAMME,
+                Cap.MANAGE_PROGRAMMES,
+                Cap.MANAGE_PROGRAMME_TEMPLATES,
+                Cap.RUN_INTAKE,
+                Cap.EDIT_PLAN,
+                Cap.CHANGE_PROGRAMME_STATUS,
+                Cap.MANAGE_EMPLOYERS,
+                Cap.ENROL_CANDIDATES,
+                Cap.MANAGE_CHECKLISTS,
+            }
         ),
-        Role.COACH: frozenset({Cap.VIEW_HOME, Cap.VIEW_CASELOAD}),
+        Role.COACH: frozenset(
+            {
+                Cap.VIEW_HOME,
+                Cap.VIEW_CASELOAD,
+                Cap.VIEW_PROGRAMME,
+                Cap.RUN_INTAKE,
+                Cap.EDIT_PLAN,
+                Cap.TICK_TASKS,
+                Cap.CHANGE_PROGRAMME_STATUS,
+                Cap.VIEW_WELLBEING,
+            }
+        ),
         Role.EMPLOYER_CONTACT: frozenset({Cap.VIEW_HOME, Cap.VIEW_EMPLOYER_AGGREGATES}),
-        Role.CANDIDATE: frozenset({Cap.VIEW_HOME, Cap.VIEW_OWN_PROGRAMME}),
+        Role.CANDIDATE: frozenset(
+            {
+                Cap.VIEW_HOME,
+                Cap.VIEW_OWN_PROGRAMME,
+                Cap.VIEW_PROGRAMME,
+                Cap.TICK_TASKS,
+                Cap.WELLBEING_CHECKIN,
+                Cap.GIVE_EMPLOYER_CONSENT,
+            }
+        ),
     }
 )
 

@@ -13,6 +13,8 @@ from springboard.accounts.access import signed_in_user
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
 from springboard.privacy.selectors import recent_events
+from springboard.programmes.selectors import candidate_home
+from springboard.programmes.views import caseload_context
 from springboard.tenancy import access, services
 from springboard.tenancy.forms import InviteForm, MemberFilterForm, RoleForm
 from springboard.tenancy.roles import Cap, Role
@@ -42,6 +44,10 @@ def home(request: HttpRequest, agency_slug: str) -> HttpResponse:
     if membership.role == Role.ADMIN:
         context["overview"] = agency_overview(membership.agency)
         context["recent_events"] = recent_events(membership.agency, limit=5)
+    elif membership.role == Role.COACH:
+        context.update(caseload_context(request, membership))
+    elif membership.role == Role.CANDIDATE:
+        context.update(candidate_home(membership))
     return render(request, _HOME_TEMPLATES[Role(membership.role)], context)
 
 

@@ -1,0 +1,262 @@
+"""Row-by-row validation of an HR export, with every problem reported by row and column."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils.translation import gettext as _
+
+from springboard.employers.importing.fields import FIELDS, FIELDS_BY_KEY, REQUIRED_KEYS
+from springboard.employers.importing.reading import Table
+
+FIRST_DATA_ROW = 2  # spreadsheet row number of the first row under the header
+PROGRESS_EVERY = 500
+
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
+_PHONE = re.compile(r"^\+?\d{6,15}$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%y", "%d.%m.%y")
+_LANGUAGES = {
+    "en": "en",
+    "english": "en",
+    "engels": "en",
+    "engelsk": "en",
+    "nl": "nl",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "nederlandsk": "nl",
+    "hollandsk": "nl",
+    "da": "da",
+    "danish": "da",
+    "dansk": "da",
+    "deens": "da",
+    "nb": "nb",
+    "no": "nb",
+    "nn": "nb",
+    "norwegian": "nb",
+    "norsk": "nb",
+    "noors": "nb",
+    "bokmål": "nb",
+    "bokmal": "nb",
+}
+_validate_email = EmailValidator()
+
+
+@dataclass(frozen=True)
+class CleanRow:
+    row_number: int
+    full_name: str
+    email: str
+    phone: str
+    employee_number: str
+    job_title: str
+    department: str
+    location: str
+    notice_date: date | None
+    last_working_day: date | None
+    language: str
+
+    @property
+    def fingerprint(self) -> str:
+        values = astuple(self)[1:]
+        joined = "\x1f".join("" if v is None else str(v) for v in values)
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ExistingPeople:
+    """What the database already knows, loaded once before validating a file."""
+
+    staff_emails: frozenset[str] = frozenset()
+    # employee number → e-mail of the candidate who has it in this engagement
+    employee_numbers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ValidationResult:
+    rows: list[CleanRow]
+    errors: list[RowError]
+
+
+def parse_date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def validate_table(
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    existing: ExistingPeople,
+    default_language: str,
+    on_progress: Callable[[int], None] | None = None,
+) -> ValidationResult:
+    missing = [FIELDS_BY_KEY[key] for key in REQUIRED_KEYS if not mapping.get(key)]
+    if missing:
+        message = _("Choose a column for this field.")
+        return ValidationResult([], [RowError(1, str(f.label), message) for f in missing])
+    column_of = {
+        key: table.headers.index(header)
+        for key, header in mapping.items()
+        if header in table.headers
+    }
+    clean: list[CleanRow] = []
+    errors: list[RowError] = []
+    first_row_of_email: dict[str, int] = {}
+    first_row_of_number: dict[str, int] = {}
+    for index, cells in enumerate(table.rows):
+        row_number = index + FIRST_DATA_ROW
+        row_errors: list[RowError] = []
+        values: dict[str, str] = {}
+        for item in FIELDS:
+            column = column_of.get(item.key)
+            value = cells[column].strip() if column is not None and column < len(cells) else ""
+            if item.required and not value:
+                row_errors.append(
+                    RowError(row_number, str(item.label), _("This field is required."))
+                )
+            elif len(value) > item.max_length and item.key not in {
+                "notice_date",
+                "last_working_day",
+            }:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(item.label),
+                        _("Longer than %(n)s characters.") % {"n": item.max_length},
+                    )
+                )
+            values[item.key] = value
+        email = values["email"].lower()
+        if email:
+            try:
+                _validate_email(email)
+            except ValidationError:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY["email"].label),
+                        _("Not a valid e-mail address."),
+                    )
+                )
+        phone = _PHONE_PUNCTUATION.sub("", values["phone"])
+        if phone and not _PHONE.match(phone):
+            row_errors.append(
+                RowError(
+                    row_number, str(FIELDS_BY_KEY["phone"].label), _("Not a valid phone number.")
+                )
+            )
+        dates: dict[str, date | None] = {}
+        for key in ("notice_date", "last_working_day"):
+            dates[key] = parse_date(values[key]) if values[key] else None
+            if values[key] and dates[key] is None:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY[key].label),
+                        _("Not a date; use YYYY-MM-DD or DD-MM-YYYY."),
+                    )
+                )
+        if (
+            dates["notice_date"]
+            and dates["last_working_day"]
+            and (dates["last_working_day"] < dates["notice_date"])
+        ):
+            row_errors.append(
+                RowError(
+                    row_number,
+                    str(FIELDS_BY_KEY["last_working_day"].label),
+                    _("The last working day is before the notice date."),
+                )
+            )
+        language = (
+            _LANGUAGES.get(values["language"].casefold(), "")
+            if values["language"]
+            else (default_language)
+        )
+        if not language:
+            row_errors.append(
+                RowError(
+                    row_number, str(FIELDS_BY_KEY["language"].label), _("Use en, nl, da or nb.")
+                )
+            )
+        if email:
+            if email in existing.staff_emails:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY["email"].label),
+                        _("This address belongs to a staff member of the agency."),
+                    )
+                )
+            if email in first_row_of_email:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY["email"].label),
+                        _("Same e-mail as row %(row)s.") % {"row": first_row_of_email[email]},
+                    )
+                )
+            else:
+                first_row_of_email[email] = row_number
+        number = values["employee_number"]
+        if number:
+            owner = existing.employee_numbers.get(number)
+            if owner is not None and owner != email:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY["employee_number"].label),
+                        _("Already used by another candidate in this engagement."),
+                    )
+                )
+            if number in first_row_of_number:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY["employee_number"].label),
+                        _("Same employee number as row %(row)s.")
+                        % {"row": first_row_of_number[number]},
+                    )
+                )
+            else:
+                first_row_of_number[number] = row_number
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            clean.append(
+                CleanRow(
+                    row_number=row_number,
+                    full_name=values["full_name"],
+                    email=email,
+                    phone=phone,
+                    employee_number=number,
+                    job_title=values["job_title"],
+                    department=values["department"],
+                    location=values["location"],
+                    notice_date=dates["notice_date"],
+                    last_working_day=dates["last_working_day"],
+                    language=language,
+                )
+            )
+        if on_progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            on_progress(index + 1)
+    if on_progress is not None:
+        on_progress(len(table.rows))
+    return ValidationResult(clean, errors)

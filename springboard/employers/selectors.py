@@ -1,0 +1,223 @@
+"""Reads about employers, engagements, cohorts and enrolments; each starts from the tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from springboard.employers.importing.validation import CleanRow, ExistingPeople
+from springboard.employers.models import (
+    Cohort,
+    CohortTask,
+    Employer,
+    Engagement,
+    Enrolment,
+    EnrolmentImport,
+)
+from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.roles import Role
+
+# Smallest group an employer may see as a number; smaller groups read "fewer than 5".
+MIN_GROUP = 5
+BATCH = 1000
+
+
+def employers_of(agency: Agency, *, search: str = "") -> QuerySet[Employer]:
+    employers = Employer.objects.filter(agency=agency).annotate(
+        engagement_count=Count("engagements", distinct=True)
+    )
+    if search:
+        employers = employers.filter(name__icontains=search)
+    return employers.order_by("name")
+
+
+def engagements_of(employer: Employer) -> QuerySet[Engagement]:
+    return (
+        Engagement.objects.filter(employer=employer)
+        .annotate(
+            cohort_count=Count("cohorts", distinct=True),
+            enrolment_count=Count("enrolments", distinct=True),
+        )
+        .order_by("-start_date", "name")
+    )
+
+
+def cohorts_of(engagement: Engagement) -> QuerySet[Cohort]:
+    return (
+        Cohort.objects.filter(engagement=engagement)
+        .annotate(
+            enrolment_count=Count("enrolments", distinct=True),
+            open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True), distinct=True),
+        )
+        .order_by("notice_date", "name")
+    )
+
+
+def cohort_tasks(cohort: Cohort) -> QuerySet[CohortTask]:
+    return cohort.tasks.select_related("owner__user", "done_by").order_by("due_date", "position")
+
+
+def enrolments_of(
+    engagement: Engagement, *, cohort: Cohort | None = None, search: str = ""
+) -> QuerySet[Enrolment]:
+    enrolments = Enrolment.objects.select_related("candidate__user", "cohort").filter(
+        engagement=engagement
+    )
+    if cohort is not None:
+        enrolments = enrolments.filter(cohort=cohort)
+    if search:
+        enrolments = enrolments.filter(
+            Q(candidate__user__full_name__icontains=search)
+            | Q(candidate__user__email__icontains=search)
+            | Q(employee_number__icontains=search)
+        )
+    return enrolments.order_by("candidate__user__full_name", "pk")
+
+
+def imports_of(engagement: Engagement) -> QuerySet[EnrolmentImport]:
+    return (
+        EnrolmentImport.objects.filter(engagement=engagement)
+        .select_related("uploaded_by", "cohort")
+        .defer("content")
+        .order_by("-created_at")
+    )
+
+
+def existing_people(engagement: Engagement, emails: Iterable[str]) -> ExistingPeople:
+    wanted = sorted({e for e in emails if e})
+    staff: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        staff.update(
+            Membership.objects.filter(
+                agency_id=engagement.agency_id, user__email__in=wanted[start : start + BATCH]
+            )
+            .exclude(role=Role.CANDIDATE)
+            .values_list("user__email", flat=True)
+        )
+    numbers = dict(
+        Enrolment.objects.filter(engagement=engagement)
+        .exclude(employee_number="")
+        .values_list("employee_number", "candidate__user__email")
+    )
+    return ExistingPeople(staff_emails=frozenset(staff), employee_numbers=numbers)
+
+
+def preview_counts(engagement: Engagement, rows: list[CleanRow]) -> dict[str, int]:
+    """How many rows would create, change or leave alone an enrolment."""
+    fingerprints = dict(
+        Enrolment.objects.filter(engagement=engagement).values_list(
+            "candidate__user__email", "source_fingerprint"
+        )
+    )
+    new = changed = unchanged = 0
+    for row in rows:
+        known = fingerprints.get(row.email)
+        if known is None:
+            new += 1
+        elif known == row.fingerprint:
+            unchanged += 1
+        else:
+            changed += 1
+    return {"new": new, "changed": changed, "unchanged": unchanged}
+
+
+# --- what an employer contact may see -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count as an employer sees it: the number, or None when it must not be shown."""
+
+    value: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+
+def suppress(counts: dict[str, int]) -> dict[str, Cell]:
+    """Hide every group of 1 to 4 people, and enough others that no hidden one can be worked out.
+
+    With the total shown, a single hidden cell could be recovered by subtraction, so when
+    exactly one cell is hidden the next-smallest non-zero cell is hidden with it.
+    """
+    hidden = {key for key, n in counts.items() if 0 < n < MIN_GROUP}
+    if len(hidden) == 1:
+        others = sorted((n, key) for key, n in counts.items() if n > 0 and key not in hidden)
+        if others:
+            hidden.add(others[0][1])
+    return {key: Cell(None if key in hidden else n) for key, n in counts.items()}
+
+
+ENROLMENT_STATUSES = ("invited", "started")
+# Imported people keep Django's unusable password until they accept their invitation.
+_NOT_SIGNED_IN = Q(candidate__user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+def status_counts(enrolments: QuerySet[Enrolment]) -> dict[str, int]:
+    """Enrolments by status: invited (has not signed in yet) or started."""
+    row = enrolments.aggregate(
+        invited=Count("pk", filter=_NOT_SIGNED_IN),
+        started=Count("pk", filter=~_NOT_SIGNED_IN),
+    )
+    return {key: int(row[key] or 0) for key in ENROLMENT_STATUSES}
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    cohort: Cohort
+    total: Cell
+    by_status: dict[str, Cell]
+
+
+@dataclass(frozen=True)
+class EngagementReport:
+    engagement: Engagement
+    total: Cell
+    by_status: dict[str, Cell]
+    cohorts: list[CohortReport]
+    consented: list[tuple[str, str]]  # (name, status) for people who allowed it
+
+
+def suppressed_total(counts: dict[str, int]) -> Cell:
+    total = sum(counts.values())
+    return Cell(total if total == 0 or total >= MIN_GROUP else None)
+
+
+def employer_report(contact: Membership) -> list[EngagementReport]:
+    """The employer contact's view: aggregates of their own employer's engagements only."""
+    if contact.employer_id is None:
+        return []
+    engagements = (
+        Engagement.objects.filter(agency_id=contact.agency_id, employer_id=contact.employer_id)
+        .prefetch_related(Prefetch("cohorts", queryset=Cohort.objects.order_by("notice_date")))
+        .order_by("-start_date")
+    )
+    reports: list[EngagementReport] = []
+    for engagement in engagements:
+        enrolments = Enrolment.objects.filter(engagement=engagement)
+        counts = status_counts(enrolments)
+        cohort_reports = []
+        for cohort in engagement.cohorts.all():
+            cohort_counts = status_counts(enrolments.filter(cohort=cohort))
+            cohort_reports.append(
+                CohortReport(cohort, suppressed_total(cohort_counts), suppress(cohort_counts))
+            )
+        consented: list[tuple[str, str]] = []
+        if engagement.reporting_level == "consented_status":
+            for enrolment in enrolments.filter(employer_may_see_status=True).select_related(
+                "candidate__user"
+            ):
+                user = enrolment.candidate.user
+                consented.append(
+                    (user.display_name, "invited" if not user.has_usable_password() else "started")
+                )
+        reports.append(
+            EngagementReport(
+                engagement, suppressed_total(counts), suppress(counts), cohort_reports, consented
+            )
+        )
+    return reports

@@ -1,0 +1,563 @@
+"""Writes about employers, engagements, cohorts, their preparation, and enrolment."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from springboard.accounts.models import Invitation
+from springboard.employers import tasks
+from springboard.employers.importing.fields import FIELDS, guess_mapping
+from springboard.employers.importing.reading import (
+    ImportFileError,
+    detect_kind,
+    read_table,
+    table_from_values,
+)
+from springboard.employers.importing.validation import validate_table
+from springboard.employers.importing.writing import write_rows
+from springboard.employers.invitation_sheet import SheetEntry
+from springboard.employers.models import (
+    ChecklistOwner,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    Cohort,
+    CohortTask,
+    ColumnMapping,
+    Employer,
+    Engagement,
+    Enrolment,
+    EnrolmentImport,
+    ImportStatus,
+)
+from springboard.employers.selectors import existing_people, preview_counts
+from springboard.lib.errors import DomainError
+from springboard.privacy.services import audit_record
+from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.roles import Role
+
+INVITATION_TASK_CHUNK = 250
+
+# The preparation steps an agency starts with; agencies edit their own copy.
+DEFAULT_CHECKLIST = (
+    (gettext_noop("Plan the notice conversations"), ChecklistOwner.AGENCY, 14),
+    (gettext_noop("Brief the managers who give the notice"), ChecklistOwner.EMPLOYER, 7),
+    (gettext_noop("Agree the internal and external communication"), ChecklistOwner.EMPLOYER, 7),
+    (gettext_noop("Enrol the people affected"), ChecklistOwner.AGENCY, 3),
+    (gettext_noop("Print the day-0 invitations"), ChecklistOwner.AGENCY, 1),
+    (
+        gettext_noop("Hand out the invitations at the notice conversations"),
+        ChecklistOwner.EMPLOYER,
+        0,
+    ),
+)
+
+
+def _save(instance: Any, **fields: Any) -> None:
+    for key, value in fields.items():
+        setattr(instance, key, value)
+    instance.full_clean()
+    try:
+        instance.save()
+    except IntegrityError as exc:  # a concurrent duplicate that full_clean could not see yet
+        raise DomainError(_("This name is already in use.")) from exc
+
+
+@transaction.atomic
+def employer_save(
+    *,
+    agency: Agency,
+    actor: Membership,
+    name: str,
+    registration_number: str = "",
+    employer: Employer | None = None,
+) -> Employer:
+    name = name.strip()
+    duplicate = Employer.objects.filter(agency=agency, name__iexact=name)
+    if employer is not None:
+        duplicate = duplicate.exclude(pk=employer.pk)
+    if duplicate.exists():
+        raise DomainError(_("An employer with this name already exists."), field="name")
+    created = employer is None
+    employer = employer or Employer(agency=agency)
+    _save(employer, name=name, registration_number=registration_number.strip())
+    audit_record(
+        agency=agency,
+        actor=actor.user,
+        action="employer.create" if created else "employer.update",
+        target=employer,
+    )
+    return employer
+
+
+@transaction.atomic
+def engagement_save(
+    *,
+    employer: Employer,
+    actor: Membership,
+    name: str,
+    start_date: date,
+    duration_months: int,
+    budget_amount: Decimal,
+    budget_currency: str,
+    reporting_level: str,
+    contacts: list[Membership],
+    engagement: Engagement | None = None,
+) -> Engagement:
+    if any(c.employer_id != employer.pk for c in contacts):
+        raise DomainError(_("Contact persons must work for this employer."), field="contacts")
+    duplicate = Engagement.objects.filter(employer=employer, name__iexact=name.strip())
+    if engagement is not None:
+        duplicate = duplicate.exclude(pk=engagement.pk)
+    if duplicate.exists():
+        raise DomainError(
+            _("This employer already has an engagement with this name."), field="name"
+        )
+    created = engagement is None
+    engagement = engagement or Engagement(agency_id=employer.agency_id, employer=employer)
+    _save(
+        engagement,
+        name=name.strip(),
+        start_date=start_date,
+        duration_months=duration_months,
+        budget_amount=budget_amount,
+        budget_currency=budget_currency,
+        reporting_level=reporting_level,
+    )
+    engagement.contacts.set(contacts)
+    audit_record(
+        agency=employer.agency,
+        actor=actor.user,
+        action="engagement.create" if created else "engagement.update",
+        target=engagement,
+        data={"reporting_level": reporting_level},
+    )
+    return engagement
+
+
+def checklist_template_of(agency: Agency) -> ChecklistTemplate:
+    """The agency's checklist template, created from the defaults on first use."""
+    template, created = ChecklistTemplate.objects.get_or_create(agency=agency)
+    if created:
+        ChecklistTemplateItem.objects.bulk_create(
+            ChecklistTemplateItem(
+                template=template,
+                title=_(title),
+                owner=owner,
+                days_before_notice=days,
+                position=index,
+            )
+            for index, (title, owner, days) in enumerate(DEFAULT_CHECKLIST)
+        )
+    return template
+
+
+@transaction.atomic
+def checklist_template_save(
+    *, agency: Agency, actor: Membership, items: list[dict[str, Any]]
+) -> ChecklistTemplate:
+    template = checklist_template_of(agency)
+    template.items.all().delete()
+    ChecklistTemplateItem.objects.bulk_create(
+        ChecklistTemplateItem(template=template, position=index, **item)
+        for index, item in enumerate(items)
+    )
+    template.save(update_fields=["updated_at"])
+    audit_record(
+        agency=agency,
+        actor=actor.user,
+        action="checklist_template.update",
+        data={"items": len(items)},
+    )
+    return template
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    engagement: Engagement,
+    actor: Membership,
+    name: str,
+    notice_date: date,
+    expected_size: int,
+    locations: str,
+) -> Cohort:
+    if Cohort.objects.filter(engagement=engagement, name__iexact=name.strip()).exists():
+        raise DomainError(_("This engagement already has a cohort with this name."), field="name")
+    cohort = Cohort(engagement=engagement)
+    _save(
+        cohort,
+        name=name.strip(),
+        notice_date=notice_date,
+        expected_size=expected_size,
+        locations=locations.strip(),
+    )
+    template = checklist_template_of(engagement.employer.agency)
+    CohortTask.objects.bulk_create(
+        CohortTask(
+            cohort=cohort,
+            title=item.title,
+            description=item.description,
+            owner_side=item.owner,
+            due_date=notice_date - timedelta(days=item.days_before_notice),
+            position=item.position,
+        )
+        for item in template.items.all()
+    )
+    audit_record(
+        agency=engagement.employer.agency, actor=actor.user, action="cohort.create", target=cohort
+    )
+    return cohort
+
+
+@transaction.atomic
+def cohort_task_set_done(*, task: CohortTask, actor: Membership, done: bool) -> CohortTask:
+    locked = CohortTask.objects.select_for_update().get(pk=task.pk)
+    if done and locked.done_at is None:
+        locked.done_at, locked.done_by = timezone.now(), actor.user
+    elif not done:
+        locked.done_at, locked.done_by = None, None
+    locked.save(update_fields=["done_at", "done_by"])
+    return locked
+
+
+def _enqueue_invitations(invitation_ids: list[int]) -> None:
+    public_ids = [
+        str(p)
+        for p in Invitation.objects.filter(pk__in=invitation_ids).values_list(
+            "public_id", flat=True
+        )
+    ]
+    for start in range(0, len(public_ids), INVITATION_TASK_CHUNK):
+        tasks.send_candidate_invitations.enqueue(
+            invitation_ids=public_ids[start : start + INVITATION_TASK_CHUNK]
+        )
+
+
+@transaction.atomic
+def candidate_enrol(
+    *, engagement: Engagement, cohort: Cohort | None, actor: Membership, values: dict[str, Any]
+) -> Enrolment:
+    """Enrol one person through the same validation and writer as a file import."""
+    table = table_from_values(values)
+    result = validate_table(
+        table,
+        {f.key: f.key for f in FIELDS},
+        existing=existing_people(engagement, [values["email"]]),
+        default_language=values.get("language") or "en",
+    )
+    if result.errors:
+        error = result.errors[0]
+        raise DomainError(f"{error.column}: {error.message}")
+    summary = write_rows(engagement=engagement, cohort=cohort, rows=result.rows, actor=actor.user)
+    enrolment = Enrolment.objects.select_related("candidate__user").get(
+        engagement=engagement, candidate__user__email=result.rows[0].email
+    )
+    audit_record(
+        agency=engagement.employer.agency,
+        actor=actor.user,
+        action="enrolment.create",
+        target=enrolment,
+        data=summary.as_dict(),
+    )
+    transaction.on_commit(partial(_enqueue_invitations, summary.invitations or []))
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_import_upload(
+    *,
+    engagement: Engagement,
+    cohort: Cohort | None,
+    actor: Membership,
+    file_name: str,
+    content: bytes,
+    default_language: str,
+) -> EnrolmentImport:
+    try:
+        kind = detect_kind(file_name, content)
+        table = read_table(content, kind)
+    except ImportFileError as exc:
+        raise DomainError(str(exc), field="file") from exc
+    remembered = ColumnMapping.objects.filter(employer=engagement.employer).first()
+    mapping = guess_mapping(table.headers, remembered.mapping if remembered else None)
+    upload = EnrolmentImport.objects.create(
+        agency=engagement.employer.agency,
+        engagement=engagement,
+        cohort=cohort,
+        uploaded_by=actor.user,
+        file_name=file_name[:200],
+        file_kind=kind,
+        content=content,
+        content_sha256=hashlib.sha256(content).hexdigest(),
+        headers=table.headers,
+        mapping={**mapping, "_default_language": default_language},
+        total_rows=len(table.rows),
+    )
+    audit_record(
+        agency=upload.agency,
+        actor=actor.user,
+        action="enrolment_import.upload",
+        target=upload,
+        data={"rows": len(table.rows), "kind": kind},
+    )
+    return upload
+
+
+@transaction.atomic
+def enrolment_import_check(
+    *, upload: EnrolmentImport, actor: Membership, mapping: dict[str, str]
+) -> EnrolmentImport:
+    locked = EnrolmentImport.objects.select_for_update().get(pk=upload.pk)
+    if locked.status not in {ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED}:
+        raise DomainError(_("This import is already running."))
+    clean_mapping = {k: v for k, v in mapping.items() if v and v in locked.headers}
+    ColumnMapping.objects.update_or_create(
+        employer=locked.engagement.employer, defaults={"mapping": clean_mapping}
+    )
+    locked.mapping = {
+        **clean_mapping,
+        "_default_language": locked.mapping.get("_default_language", "en"),
+    }
+    locked.status = ImportStatus.VALIDATING
+    locked.processed_rows = 0
+    locked.errors = []
+    locked.save(update_fields=["mapping", "status", "processed_rows", "errors"])
+    transaction.on_commit(
+        partial(tasks.validate_enrolment_import.enqueue, import_id=str(locked.public_id))
+    )
+    return locked
+
+
+def _progress_saver(
+    upload: EnrolmentImport, also: Callable[[int], None] | None
+) -> Callable[[int], None]:
+    def save(processed: int) -> None:
+        EnrolmentImport.objects.filter(pk=upload.pk).update(processed_rows=processed)
+        if also is not None:
+            also(processed)
+
+    return save
+
+
+def _validate(
+    upload: EnrolmentImport,
+    *,
+    report_progress: bool,
+    on_progress: Callable[[int], None] | None = None,
+) -> Any:
+    table = read_table(bytes(upload.content), upload.file_kind)
+    mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
+    emails_column = (
+        table.headers.index(mapping["email"]) if mapping.get("email") in table.headers else None
+    )
+    emails = [
+        row[emails_column].strip().lower()
+        for row in table.rows
+        if emails_column is not None and emails_column < len(row)
+    ]
+    return validate_table(
+        table,
+        mapping,
+        existing=existing_people(upload.engagement, emails),
+        default_language=upload.mapping.get("_default_language", "en"),
+        on_progress=_progress_saver(upload, on_progress) if report_progress else None,
+    )
+
+
+def enrolment_import_validate(
+    *, import_id: str, on_progress: Callable[[int], None] | None = None
+) -> EnrolmentImport | None:
+    """Check every row and store the preview; the task body, also used by the CLI."""
+    upload = (
+        EnrolmentImport.objects.select_related("engagement__employer__agency")
+        .filter(public_id=import_id, status=ImportStatus.VALIDATING)
+        .first()
+    )
+    if upload is None:
+        return None
+    try:
+        result = _validate(upload, report_progress=True, on_progress=on_progress)
+    except ImportFileError as exc:
+        upload.status, upload.failure = ImportStatus.FAILED, str(exc)
+        upload.save(update_fields=["status", "failure"])
+        return upload
+    upload.errors = [
+        {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+    ]
+    upload.summary = {
+        "valid_rows": len(result.rows),
+        **preview_counts(upload.engagement, result.rows),
+    }
+    upload.status = ImportStatus.VALIDATED
+    upload.processed_rows = upload.total_rows
+    upload.save(update_fields=["errors", "summary", "status", "processed_rows"])
+    return upload
+
+
+def enrolment_import_start(*, upload: EnrolmentImport, actor: Membership) -> EnrolmentImport:
+    claimed = EnrolmentImport.objects.filter(
+        pk=upload.pk, status=ImportStatus.VALIDATED, errors=[]
+    ).update(status=ImportStatus.IMPORTING)
+    if not claimed:
+        raise DomainError(_("Fix the errors and upload the file again before importing."))
+    upload.refresh_from_db()
+    audit_record(
+        agency=upload.agency, actor=actor.user, action="enrolment_import.start", target=upload
+    )
+    transaction.on_commit(
+        partial(tasks.run_enrolment_import.enqueue, import_id=str(upload.public_id))
+    )
+    return upload
+
+
+def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
+    """Write the whole file in one transaction; any failure leaves the database as it was."""
+    upload = (
+        EnrolmentImport.objects.select_related(
+            "engagement__employer__agency", "cohort", "uploaded_by"
+        )
+        .filter(public_id=import_id, status=ImportStatus.IMPORTING)
+        .first()
+    )
+    if upload is None:
+        return None
+    try:
+        with transaction.atomic():
+            # Claim the import: a second worker (or the CLI next to a worker) waits here and
+            # then finds it no longer importing.
+            claimed = (
+                EnrolmentImport.objects.select_for_update()
+                .filter(pk=upload.pk, status=ImportStatus.IMPORTING)
+                .exists()
+            )
+            if not claimed:
+                return None
+            result = _validate(upload, report_progress=False)
+            if result.errors:
+                # The database changed since the preview (someone enrolled the same person).
+                upload.errors = [
+                    {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+                ]
+                upload.status = ImportStatus.VALIDATED
+                upload.save(update_fields=["errors", "status"])
+                return upload
+            summary = write_rows(
+                engagement=upload.engagement,
+                cohort=upload.cohort,
+                rows=result.rows,
+                actor=upload.uploaded_by,
+            )
+            upload.status = ImportStatus.DONE
+            upload.summary = {**upload.summary, **summary.as_dict()}
+            upload.finished_at = timezone.now()
+            upload.save(update_fields=["status", "summary", "finished_at"])
+            audit_record(
+                agency=upload.agency,
+                actor=upload.uploaded_by,
+                action="enrolment_import.finish",
+                target=upload,
+                data=summary.as_dict(),
+            )
+            transaction.on_commit(partial(_enqueue_invitations, summary.invitations or []))
+    except (ImportFileError, IntegrityError) as exc:
+        EnrolmentImport.objects.filter(pk=upload.pk).update(
+            status=ImportStatus.FAILED, failure=str(exc)[:2000]
+        )
+        upload.refresh_from_db()
+    return upload
+
+
+@transaction.atomic
+def enrolment_set_employer_consent(
+    *, enrolment: Enrolment, actor: Membership, allowed: bool
+) -> Enrolment:
+    if enrolment.candidate_id != actor.pk:
+        raise DomainError(_("Only the candidate can give this consent."))
+    enrolment.employer_may_see_status = allowed
+    enrolment.save(update_fields=["employer_may_see_status", "updated_at"])
+    audit_record(
+        agency=enrolment.agency,
+        actor=actor.user,
+        action="enrolment.employer_consent",
+        target=enrolment,
+        data={"allowed": allowed},
+    )
+    return enrolment
+
+
+def open_candidate_invitations(*, cohort: Cohort) -> list[SheetEntry]:
+    """Open invitations of everyone enrolled in the cohort, for the printed day-0 sheet."""
+    emails = list(
+        Enrolment.objects.filter(cohort=cohort).values_list("candidate__user__email", flat=True)
+    )
+    invitations = (
+        Invitation.objects.select_related("agency")
+        .filter(
+            agency_id=cohort.engagement.agency_id,
+            email__in=emails,
+            role=Role.CANDIDATE,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("full_name", "email")
+    )
+    employer_name = cohort.engagement.employer.name
+    return [SheetEntry(invitation, employer_name) for invitation in invitations]
+
+
+@transaction.atomic
+def candidate_invitation_issue(*, enrolment: Enrolment, actor: Membership) -> SheetEntry:
+    """The candidate's open invitation, or a fresh one when the last has expired."""
+    user = enrolment.candidate.user
+    if user.has_usable_password():
+        raise DomainError(
+            _("%(name)s has already signed in; no invitation is needed.") % {"name": user}
+        )
+    now = timezone.now()
+    invitation = (
+        Invitation.objects.select_related("agency")
+        .filter(
+            agency_id=enrolment.agency_id,
+            email=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .first()
+    )
+    if invitation is None:
+        Invitation.objects.filter(
+            agency_id=enrolment.agency_id,
+            email=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        ).update(revoked_at=now)
+        invitation = Invitation.objects.create(
+            agency_id=enrolment.agency_id,
+            email=user.email,
+            full_name=user.full_name,
+            role=Role.CANDIDATE,
+            language=user.language,
+            invited_by=actor.user,
+            expires_at=now + timedelta(days=settings.CANDIDATE_INVITATION_VALID_DAYS),
+        )
+        audit_record(
+            agency=enrolment.agency,
+            actor=actor.user,
+            action="invitation.create",
+            target=invitation,
+            data={"role": Role.CANDIDATE},
+        )
+    return SheetEntry(invitation, enrolment.engagement.employer.name)

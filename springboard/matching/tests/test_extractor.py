@@ -1,0 +1,117 @@
+import itertools
+
+import pytest
+
+from springboard.matching.extractor import SkillExtractor
+
+from .conftest import FIXTURES, skill
+
+
+def _uris(matches):
+    return {m.uri for m in matches}
+
+
+def test_english_cv_finds_expected_skills(extractor):
+    text = (FIXTURES / "cv_en.txt").read_text(encoding="utf-8")
+    matches = extractor.extract(text, "en")
+    found = _uris(matches)
+    assert {skill("pm"), skill("python"), skill("sql"), skill("team"), skill("comm")} <= found
+    assert skill("cook") in found  # "cooking" alt label
+    assert skill("plan") in found  # "planning"
+    for m in matches:
+        assert text[m.start : m.end] == m.text
+        assert 0 < m.score <= 1
+
+
+def test_inflected_match_scores_below_exact(extractor):
+    text = "I managed projects. I manage projects."
+    matches = [m for m in extractor.extract(text, "en") if m.uri == skill("pm")]
+    assert [m.text for m in matches] == ["managed projects", "manage projects"]
+    assert matches[0].score < matches[1].score
+
+
+def test_dutch_cv_with_compounds_and_inflection(extractor):
+    text = (FIXTURES / "cv_nl.txt").read_text(encoding="utf-8")
+    found = _uris(extractor.extract(text, "nl"))
+    # projectmanagement (one word), "beheerde projecten" is not a label form, but
+    # "projecten beheren" stems meet only in order; teamwerk, voedselveiligheid, Python (en)
+    assert {skill("pm"), skill("python"), skill("team"), skill("hygiene")} <= found
+
+
+def test_compound_written_apart_and_together():
+    ex = SkillExtractor([("urn:s:pm", "project management", "nl", "preferred")])
+    assert _uris(ex.extract("Ervaring met projectmanagement.", "nl")) == {"urn:s:pm"}
+    ex_joined = SkillExtractor(
+        [
+            ("urn:s:pm", "projectmanagement", "nl", "preferred"),
+            ("urn:s:p", "project", "nl", "preferred"),
+            ("urn:s:m", "management", "nl", "preferred"),
+        ]
+    )
+    matches = ex_joined.extract("project management", "nl")
+    assert [m.uri for m in matches] == ["urn:s:pm"]
+
+
+def test_text_compound_split_into_known_parts():
+    ex = SkillExtractor(
+        [
+            ("urn:s:sw", "software", "da", "preferred"),
+            ("urn:s:udv", "udvikling", "da", "preferred"),
+            ("urn:s:swu", "software udvikling", "da", "preferred"),
+        ]
+    )
+    matches = ex.extract("Erfaring med softwareudvikling.", "da")
+    assert [m.uri for m in matches] == ["urn:s:swu"]
+    assert matches[0].text == "softwareudvikling"
+
+
+def test_no_match_across_sentence_break_or_inside_words(extractor):
+    assert skill("pm") not in _uris(extractor.extract("A big project. Management was fine.", "en"))
+    assert extractor.extract("Pythonic sqlalchemy", "en") == []
+
+
+def test_acronym_labels_are_case_sensitive():
+    ex = SkillExtractor([("urn:s:it", "IT", "en", "preferred")])
+    assert _uris(ex.extract("Worked in IT for years", "en")) == {"urn:s:it"}
+    assert ex.extract("it was fine", "en") == []
+
+
+def test_longest_match_wins_and_spans_do_not_overlap(extractor):
+    matches = extractor.extract("Structured query language and SQL.", "en")
+    spans = sorted((m.start, m.end) for m in matches)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    assert [m.text for m in matches] == ["Structured query language", "SQL"]
+
+
+def test_ambiguous_label_yields_every_concept():
+    ex = SkillExtractor(
+        [
+            ("urn:s:a", "project management", "en", "preferred"),
+            ("urn:s:b", "project management", "en", "alt"),
+        ]
+    )
+    matches = ex.extract("project management", "en")
+    assert {(m.uri, m.kind) for m in matches} == {("urn:s:a", "preferred"), ("urn:s:b", "alt")}
+
+
+def test_hidden_labels_can_be_excluded():
+    rows = [("urn:s:x", "teamwork", "en", "hidden")]
+    assert SkillExtractor(rows).extract("teamwork", "en")
+    assert SkillExtractor(rows, include_hidden=False).extract("teamwork", "en") == []
+
+
+def test_empty_and_punctuation_only_text(extractor):
+    assert extractor.extract("", "en") == []
+    assert extractor.extract(" ... !!! \n", "en") == []
+
+
+def test_extract_uris_keeps_best_score(extractor):
+    scores = extractor.extract_uris("Python. Python (computer programming).", "en")
+    assert scores[skill("python")] == 1.0  # preferred, 3+ tokens, letter for letter
+    assert extractor.extract_uris("Python", "en")[skill("python")] == pytest.approx(0.9 * 0.8)
+
+
+def test_languages_and_fallback(extractor):
+    assert set(extractor.langs) == {"en", "nl"}
+    # Danish text: no Danish labels, English fallback still finds "Python".
+    assert skill("python") in _uris(extractor.extract("Erfaring med Python", "da"))

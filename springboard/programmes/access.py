@@ -1,0 +1,55 @@
+"""From request ids to programme objects.
+
+Scope first, then capability: a programme outside the viewer's scope (another agency, a coach's
+unassigned candidate, another candidate) is a 404 — the same answer as a missing id — and only
+a programme the viewer may see can answer 403 for a capability their role lacks.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from springboard.programmes.models import PlanItem, Programme, ProgrammeTemplate
+from springboard.programmes.selectors import programmes_visible_to, templates_of
+from springboard.tenancy.access import current_membership
+from springboard.tenancy.roles import Cap
+
+
+def get_programme(request: HttpRequest, public_id: UUID, *, need: Cap) -> Programme:
+    viewer = current_membership(request)
+    programme = (
+        programmes_visible_to(viewer)
+        .select_related("candidate__user", "template_version__template", "enrolment__engagement")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if programme is None:
+        raise Http404
+    if not viewer.has(need):
+        raise PermissionDenied
+    programme.agency = viewer.agency
+    return programme
+
+
+def get_plan_item(
+    request: HttpRequest, programme_id: UUID, item_id: UUID, *, need: Cap
+) -> PlanItem:
+    programme = get_programme(request, programme_id, need=need)
+    item = PlanItem.objects.filter(programme=programme, public_id=item_id).first()
+    if item is None:
+        raise Http404
+    item.programme = programme
+    return item
+
+
+def get_template(request: HttpRequest, public_id: UUID, *, need: Cap) -> ProgrammeTemplate:
+    viewer = current_membership(request)
+    template = next((t for t in templates_of(viewer.agency) if t.public_id == public_id), None)
+    if template is None:
+        raise Http404
+    if not viewer.has(need):
+        raise PermissionDenied
+    return template

@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from springboard.employers.models import Enrolment
+from springboard.programmes.models import (
+    DismissalProcessing,
+    Hours,
+    ProgrammeStatus,
+    ProgrammeTemplateVersion,
+    SelfEmployment,
+    TrainingNeed,
+)
+from springboard.programmes.selectors import CASELOAD_SORTS
+from springboard.programmes.services import TRANSITIONS, IntakeAnswers
+from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.roles import Role
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so templates render fields with includes/field.html."""
+
+    fields: dict[str, forms.Field]
+
+    def _style(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class CoachesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.user.display_name
+
+
+def _coach_field() -> forms.ModelMultipleChoiceField:
+    return CoachesField(
+        label=_("Coaches"),
+        queryset=Membership.objects.none(),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _agency_coaches(agency: Agency) -> Any:
+    return (
+        Membership.objects.select_related("user")
+        .filter(agency=agency, role=Role.COACH, is_active=True)
+        .order_by("user__full_name", "user__email")
+    )
+
+
+class EnrolmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.candidate.user.display_name} — {obj.engagement}"
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} (v{obj.number})"
+
+
+class ProgrammeStartForm(BootstrapMixin, forms.Form):
+    enrolment = EnrolmentChoiceField(
+        label=_("Candidate (enrolment)"),
+        queryset=Enrolment.objects.none(),
+        to_field_name="public_id",
+    )
+    template_version = VersionChoiceField(
+        label=_("Programme template"),
+        queryset=ProgrammeTemplateVersion.objects.none(),
+        to_field_name="public_id",
+    )
+    coaches = _coach_field()
+    start_date = forms.DateField(label=_("Start date"), widget=_DATE)
+    planned_end_date = forms.DateField(
+        label=_("Planned end date"),
+        widget=_DATE,
+        required=False,
+        help_text=_("Leave empty to use the engagement's default duration."),
+    )
+
+    def __init__(
+        self, *args: Any, agency: Agency, versions: list[ProgrammeTemplateVersion], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        enrolment = self.fields["enrolment"]
+        assert isinstance(enrolment, forms.ModelChoiceField)
+        # Choices start from the tenant: another agency's id is "not a valid choice".
+        enrolment.queryset = (
+            Enrolment.objects.select_related("candidate__user", "engagement__employer")
+            .filter(agency=agency, programme__isnull=True, candidate__is_active=True)
+            .order_by("candidate__user__full_name")
+        )
+        version = self.fields["template_version"]
+        assert isinstance(version, forms.ModelChoiceField)
+        version.queryset = ProgrammeTemplateVersion.objects.filter(pk__in=[v.pk for v in versions])
+        coaches = self.fields["coaches"]
+        assert isinstance(coaches, forms.ModelMultipleChoiceField)
+        coaches.queryset = _agency_coaches(agency)
+        self._style()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("planned_end_date")
+        if start and end and end < start:
+            self.add_error(
+                "planned_end_date", _("The end date must be on or after the start date.")
+            )
+        return cleaned
+
+
+class CoachesForm(BootstrapMixin, forms.Form):
+    coaches = _coach_field()
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coaches = self.fields["coaches"]
+        assert isinstance(coaches, forms.ModelMultipleChoiceField)
+        coaches.queryset = _agency_coaches(agency)
+
+
+class TransitionForm(BootstrapMixin, forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=500,
+        help_text=_("Required when extending the programme or when the candidate drops out."),
+    )
+    new_end_date = forms.DateField(
+        label=_("New end date"),
+        required=False,
+        widget=_DATE,
+        help_text=_("Only when extending the programme."),
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(current, frozenset())
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)
+        to_status.choices = [(s.value, s.label) for s in ProgrammeStatus if s.value in allowed]
+        self._style()
+
+
+class IntakeForm(BootstrapMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the plan"),
+        choices=settings.LANGUAGES,
+        help_text=_("The plan's goals, phases and tasks are written in this language."),
+    )
+    job_sought = forms.CharField(label=_("Kind of job sought"), max_length=300)
+    dismissal_processing = forms.ChoiceField(
+        label=_("Need for processing the dismissal"),
+        choices=DismissalProcessing.choices,
+        help_text=_("With “No”, optional phases about processing the dismissal are left out."),
+    )
+    skills = forms.CharField(
+        label=_("Skills and competences"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    training_need = forms.ChoiceField(
+        label=_("Need for (re)training"), choices=TrainingNeed.choices
+    )
+    training_detail = forms.CharField(label=_("Which training"), max_length=300, required=False)
+    region = forms.CharField(label=_("Region"), max_length=200, required=False)
+    travel_radius_km = forms.IntegerField(
+        label=_("Travel radius (km)"), min_value=0, max_value=1000, required=False
+    )
+    hours = forms.ChoiceField(label=_("Hours"), choices=Hours.choices)
+    pay_expectation = forms.CharField(
+        label=_("Pay expectations"),
+        max_length=200,
+        required=False,
+        help_text=_("For example a monthly gross amount or a range."),
+    )
+    sector_change = forms.BooleanField(label=_("Open to a change of sector"), required=False)
+    self_employment = forms.ChoiceField(
+        label=_("Interest in self-employment"), choices=SelfEmployment.choices
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def answers(self) -> IntakeAnswers:
+        data = self.cleaned_data
+        return IntakeAnswers(
+            job_sought=data["job_sought"],
+            dismissal_processing=data["dismissal_processing"],
+            skills=data["skills"],
+            training_need=data["training_need"],
+            training_detail=data.get("training_detail", ""),
+            region=data.get("region", ""),
+            travel_radius_km=data.get("travel_radius_km"),
+            hours=data["hours"],
+            pay_expectation=data.get("pay_expectation", ""),
+            sector_change=bool(data.get("sector_change")),
+            self_employment=data["self_employment"],
+        )
+
+
+class PlanItemForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=_DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+_SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class CheckInForm(BootstrapMixin, forms.Form):
+    mood = forms.TypedChoiceField(
+        label=_("How is your mood this week? (1 = very low, 5 = very good)"),
+        choices=_SCORES,
+        coerce=int,
+    )
+    energy = forms.TypedChoiceField(
+        label=_("How is your energy? (1 = exhausted, 5 = full of energy)"),
+        choices=_SCORES,
+        coerce=int,
+    )
+    confidence = forms.TypedChoiceField(
+        label=_("How confident are you about the future? (1 = not at all, 5 = very)"),
+        choices=_SCORES,
+        coerce=int,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want your coach to know"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_(
+            "I agree that my answers to the weekly wellbeing check-in are stored and shown to my "
+            "coaches. I can withdraw this at any time; my answers are then deleted."
+        )
+    )
+
+
+class TemplateEditForm(BootstrapMixin, forms.Form):
+    content = forms.CharField(
+        label=_("Template (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        help_text=_(
+            "Phases → steps → tasks with due_days; every text in en, nl, da and nb. Saving "
+            "creates a new version; running programmes keep theirs."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def clean_content(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["content"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON (line %(line)s): %(message)s"),
+                params={"line": error.lineno, "message": error.msg},
+            ) from error
+
+
+class CaseloadFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All open")), *ProgrammeStatus.choices]
+    )
+    risk = forms.BooleanField(label=_("Only candidates at risk"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[(key, key) for key in CASELOAD_SORTS]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style()

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from springboard.programmes import views
+
+app_name = "programmes"
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("start/", views.programme_start, name="start"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<uuid:public_id>/", views.template_detail, name="template_detail"),
+    path("templates/<uuid:public_id>/edit/", views.template_edit, name="template_edit"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/intake/", views.intake, name="intake"),
+    path("<uuid:public_id>/status/", views.transition, name="transition"),
+    path("<uuid:public_id>/coaches/", views.coaches, name="coaches"),
+    path("<uuid:public_id>/items/<uuid:item_id>/done/", views.task_done, name="task_done"),
+    path("<uuid:public_id>/items/<uuid:item_id>/edit/", views.item_edit, name="item_edit"),
+    path("<uuid:public_id>/wellbeing/", views.checkin, name="checkin"),
+    path("<uuid:public_id>/wellbeing/consent/", views.consent, name="consent"),
+]

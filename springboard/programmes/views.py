@@ -1,0 +1,376 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from springboard.lib.errors import DomainError
+from springboard.lib.pagination import paginate, query_without_page
+from springboard.programmes import access, selectors, services
+from springboard.programmes.forms import (
+    CaseloadFilterForm,
+    CheckInForm,
+    CoachesForm,
+    ConsentForm,
+    IntakeForm,
+    PlanItemForm,
+    ProgrammeStartForm,
+    TemplateEditForm,
+    TransitionForm,
+)
+from springboard.programmes.models import Programme, ProgrammeStatus
+from springboard.tenancy.access import current_membership, require
+from springboard.tenancy.models import Membership
+from springboard.tenancy.roles import Cap, Role
+
+
+def _filters_query(request: HttpRequest) -> str:
+    """The filters of the current URL, ready to take a new sort key: "q=…&status=…&"."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def caseload_context(request: HttpRequest, viewer: Membership) -> dict[str, Any]:
+    """The caseload table for the caseload page and the coach's home page."""
+    filters = CaseloadFilterForm(request.GET)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    sort = criteria.get("sort") or "name"
+    page = paginate(
+        request,
+        selectors.caseload(
+            viewer,
+            search=criteria.get("q", ""),
+            status=criteria.get("status", ""),
+            at_risk=bool(criteria.get("risk")),
+            sort=sort,
+        ),
+    )
+    return {
+        "filters": filters,
+        "page": page,
+        "rows": selectors.caseload_rows(page.object_list),
+        "sort": sort,
+        "query": query_without_page(request),
+        "sort_query": _filters_query(request),
+    }
+
+
+@require_GET
+def caseload(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    viewer = require(request, Cap.VIEW_CASELOAD)
+    context = caseload_context(request, viewer)
+    if request.headers.get("HX-Request"):
+        return render(request, "programmes/caseload.html#caseload-table", context)
+    return render(request, "programmes/caseload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def programme_start(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    viewer = require(request, Cap.MANAGE_PROGRAMMES)
+    form = ProgrammeStartForm(
+        request.POST or None,
+        agency=viewer.agency,
+        versions=selectors.latest_versions(viewer.agency),
+        initial={"start_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                enrolment=form.cleaned_data["enrolment"],
+                actor=viewer,
+                template_version=form.cleaned_data["template_version"],
+                coaches=list(form.cleaned_data["coaches"]),
+                start_date=form.cleaned_data["start_date"],
+                planned_end_date=form.cleaned_data.get("planned_end_date"),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Programme started."))
+            return redirect(
+                "programmes:detail", agency_slug=agency_slug, public_id=programme.public_id
+            )
+    return render(request, "programmes/start.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any]:
+    viewer = current_membership(request)
+    intake = selectors.intake_of(programme)
+    context: dict[str, Any] = {
+        "programme": programme,
+        "plan": selectors.plan_of(programme),
+        "intake": intake,
+        "can_run_intake": viewer.has(Cap.RUN_INTAKE)
+        and intake is None
+        and programme.status in (ProgrammeStatus.INVITED, ProgrammeStatus.INTAKE),
+        "can_manage": viewer.has(Cap.MANAGE_PROGRAMMES),
+        "activity": selectors.activity_of(programme),
+        "coaches": selectors.coaches_of(programme),
+        "can_tick": viewer.has(Cap.TICK_TASKS),
+        "can_edit": viewer.has(Cap.EDIT_PLAN),
+    }
+    if viewer.has(Cap.CHANGE_PROGRAMME_STATUS):
+        context["transition_form"] = TransitionForm(current=programme.status)
+    if viewer.has(Cap.VIEW_WELLBEING):
+        context["checkins"] = selectors.wellbeing_checkins_for(programme, viewer)
+    return context
+
+
+@require_GET
+def detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.VIEW_PROGRAMME)
+    return render(request, "programmes/detail.html", _detail_context(request, programme))
+
+
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.RUN_INTAKE)
+    form = IntakeForm(request.POST or None, initial={"language": programme.candidate.user.language})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_complete(
+                programme=programme,
+                actor=current_membership(request),
+                answers=form.answers(),
+                language=form.cleaned_data["language"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Intake saved and the personal plan is ready."))
+            return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
+    return render(request, "programmes/intake.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def transition(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.CHANGE_PROGRAMME_STATUS)
+    form = TransitionForm(request.POST or None, current=programme.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_transition(
+                programme=programme,
+                actor=current_membership(request),
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data.get("reason", ""),
+                new_end_date=form.cleaned_data.get("new_end_date"),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
+    return render(request, "programmes/transition.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def coaches(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.MANAGE_PROGRAMMES)
+    viewer = current_membership(request)
+    form = CoachesForm(
+        request.POST or None,
+        agency=viewer.agency,
+        initial={"coaches": [m.public_id for m in selectors.coaches_of(programme)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_assign_coaches(
+                programme=programme, actor=viewer, coaches=list(form.cleaned_data["coaches"])
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Coaches saved."))
+            return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
+    return render(request, "programmes/coaches.html", {"programme": programme, "form": form})
+
+
+@require_POST
+def task_done(
+    request: HttpRequest, agency_slug: str, public_id: UUID, item_id: UUID
+) -> HttpResponse:
+    item = access.get_plan_item(request, public_id, item_id, need=Cap.TICK_TASKS)
+    viewer = current_membership(request)
+    error = ""
+    try:
+        item = services.plan_item_set_done(
+            item=item, actor=viewer, done=request.POST.get("done") == "1"
+        )
+    except DomainError as failure:
+        error = failure.message
+    if request.headers.get("HX-Request"):
+        context = {
+            "task": item,
+            "programme": item.programme,
+            "can_tick": True,
+            "can_edit": viewer.has(Cap.EDIT_PLAN),
+            "error": error,
+        }
+        return render(request, "programmes/_plan.html#task-row", context)
+    if error:
+        messages.error(request, error)
+    if viewer.role == Role.CANDIDATE:
+        return redirect("tenancy:home", agency_slug=agency_slug)
+    return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(
+    request: HttpRequest, agency_slug: str, public_id: UUID, item_id: UUID
+) -> HttpResponse:
+    item = access.get_plan_item(request, public_id, item_id, need=Cap.EDIT_PLAN)
+    initial = {
+        "version": item.version,
+        "title": item.title,
+        "description": item.description,
+        "due_date": item.due_date,
+    }
+    form = PlanItemForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_edit(
+                item=item,
+                actor=current_membership(request),
+                expected_version=form.cleaned_data["version"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data.get("description", ""),
+                due_date=form.cleaned_data.get("due_date"),
+            )
+        except services.PlanConflict as clash:
+            # Keep both texts: the editor's own stays in the form, the saved one is shown
+            # beside it, and saving again now knowingly replaces the newer version.
+            conflict = clash.current
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            form = PlanItemForm(data)
+            form.is_valid()
+            form.add_error(None, clash.message)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Plan updated."))
+            return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
+    return render(
+        request,
+        "programmes/item_edit.html",
+        {"programme": item.programme, "item": item, "form": form, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )
+
+
+def _checkin_context(programme: Programme, viewer: Membership) -> dict[str, Any]:
+    return {
+        "programme": programme,
+        "consent": selectors.active_consent(programme),
+        "checked_in": selectors.checked_in_this_week(
+            programme, services.week_of(timezone.localdate())
+        ),
+        "checkins": selectors.wellbeing_checkins_for(programme, viewer),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.WELLBEING_CHECKIN)
+    viewer = current_membership(request)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wellbeing_checkin_submit(
+                programme=programme,
+                actor=viewer,
+                mood=form.cleaned_data["mood"],
+                energy=form.cleaned_data["energy"],
+                confidence=form.cleaned_data["confidence"],
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Thank you. Your coach will see your check-in."))
+            return redirect("programmes:checkin", agency_slug=agency_slug, public_id=public_id)
+    context = _checkin_context(programme, viewer)
+    context.update(form=form, consent_form=ConsentForm())
+    return render(request, "programmes/checkin.html", context)
+
+
+@require_POST
+def consent(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.WELLBEING_CHECKIN)
+    viewer = current_membership(request)
+    if request.POST.get("action") == "withdraw":
+        erased = services.wellbeing_consent_withdraw(programme=programme, actor=viewer)
+        messages.success(
+            request,
+            _("Consent withdrawn. %(count)s check-ins were deleted.") % {"count": erased},
+        )
+        return redirect("programmes:checkin", agency_slug=agency_slug, public_id=public_id)
+    consent_form = ConsentForm(request.POST)
+    if consent_form.is_valid():
+        services.wellbeing_consent_give(programme=programme, actor=viewer)
+        messages.success(request, _("Thank you. You can now check in once a week."))
+        return redirect("programmes:checkin", agency_slug=agency_slug, public_id=public_id)
+    context = _checkin_context(programme, viewer)
+    context.update(form=CheckInForm(), consent_form=consent_form)
+    return render(request, "programmes/checkin.html", context)
+
+
+@require_GET
+def templates(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    viewer = require(request, Cap.MANAGE_PROGRAMME_TEMPLATES)
+    return render(
+        request,
+        "programmes/templates.html",
+        {"versions": selectors.latest_versions(viewer.agency)},
+    )
+
+
+@require_GET
+def template_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    template = access.get_template(request, public_id, need=Cap.MANAGE_PROGRAMME_TEMPLATES)
+    versions = selectors.versions_of(template)
+    return render(
+        request,
+        "programmes/template_detail.html",
+        {"template": template, "versions": versions, "latest": versions[0] if versions else None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    template = access.get_template(request, public_id, need=Cap.MANAGE_PROGRAMME_TEMPLATES)
+    latest = template.versions.order_by("-number").first()
+    initial = {
+        "content": json.dumps(latest.content if latest else {}, ensure_ascii=False, indent=1)
+    }
+    form = TemplateEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.template_version_create(
+                template=template,
+                actor=current_membership(request),
+                content=form.cleaned_data["content"],
+            )
+        except DomainError as error:
+            form.add_error("content", error.message)
+        else:
+            messages.success(
+                request, _("Saved as version %(number)s.") % {"number": version.number}
+            )
+            return redirect(
+                "programmes:template_detail",
+                agency_slug=agency_slug,
+                public_id=version.template.public_id,
+            )
+    return render(request, "programmes/template_edit.html", {"template": template, "form": form})

@@ -1,0 +1,77 @@
+"""Builders of HR export files and of an engagement, for the enrolment tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+import openpyxl
+
+from springboard.employers.models import Cohort, Engagement
+from tests.factories import AgencyWorld
+
+HEADERS = [
+    "Naam",
+    "E-mailadres",
+    "Telefoon",
+    "Personeelsnummer",
+    "Functie",
+    "Afdeling",
+    "Locatie",
+    "Opzegdatum",
+    "Laatste werkdag",
+    "Taal",
+]
+
+
+def person_row(n: int, **overrides: str) -> list[str]:
+    row = {
+        "Naam": f"Person {n:05d}",
+        "E-mailadres": f"person{n:05d}@hr.example",
+        "Telefoon": f"+31 6 {n:08d}",
+        "Personeelsnummer": f"E{n:05d}",
+        "Functie": "Warehouse operator",
+        "Afdeling": "Logistics",
+        "Locatie": "Rotterdam",
+        "Opzegdatum": "2026-03-02",
+        "Laatste werkdag": "31-05-2026",
+        "Taal": "nl",
+    }
+    row.update(overrides)
+    return [row[h] for h in HEADERS]
+
+
+def csv_bytes(rows: list[list[str]], headers: list[str] | None = None) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(headers or HEADERS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list[Any]], headers: list[str] | None = None) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(headers or HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def make_engagement(side: AgencyWorld, **extra: Any) -> Engagement:
+    return Engagement.objects.create(
+        agency=side.agency,
+        employer=side.employer,
+        name=extra.pop("name", "Reorganisation 2026"),
+        start_date=date(2026, 3, 1),
+        **extra,
+    )
+
+
+def make_cohort(engagement: Engagement, name: str = "Round 1") -> Cohort:
+    return Cohort.objects.create(engagement=engagement, name=name, notice_date=date(2026, 3, 2))

@@ -1,0 +1,139 @@
+"""Permission-matrix rows and URL arguments for the employers app (employers, contracts, enrolment).
+
+Relations used here, beside those in tests/permission_matrix.py:
+  same_agency          an object of agency A (the viewer's own)
+  other_agency_object  agency A in the URL with an object id of agency B → 404
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from springboard.employers.models import (
+    Cohort,
+    CohortTask,
+    Engagement,
+    Enrolment,
+    EnrolmentImport,
+)
+from springboard.tenancy.roles import Role
+from tests.factories import AgencyWorld, World, make_member
+
+Expectations = dict[str, dict[str, int]]
+ROLES = ("admin", "coach", "employer_contact", "candidate")
+
+
+def admin_object(ok: int) -> Expectations:
+    table: Expectations = {
+        role: {"same_agency": 403, "other_agency_object": 404, "other_agency": 404}
+        for role in ROLES
+    }
+    table["admin"] = {"same_agency": ok, "other_agency_object": 404, "other_agency": 404}
+    table["anonymous"] = {"any": 302}
+    return table
+
+
+def only(role_allowed: str, ok: int) -> Expectations:
+    table: Expectations = {role: {"own_agency": 403, "other_agency": 404} for role in ROLES}
+    table[role_allowed] = {"own_agency": ok, "other_agency": 404}
+    table["anonymous"] = {"any": 302}
+    return table
+
+
+MATRIX: dict[tuple[str, str], Expectations] = {
+    ("employers:employer_list", "GET"): only("admin", 200),
+    ("employers:employer_create", "GET"): only("admin", 200),
+    ("employers:employer_create", "POST"): only("admin", 200),
+    ("employers:checklist_template", "GET"): only("admin", 200),
+    ("employers:checklist_template", "POST"): only("admin", 200),
+    ("employers:employer_overview", "GET"): only("employer_contact", 200),
+    ("employers:candidate_privacy", "GET"): only("candidate", 200),
+    ("employers:candidate_privacy", "POST"): only("candidate", 302),
+    ("employers:employer_detail", "GET"): admin_object(200),
+    ("employers:employer_edit", "GET"): admin_object(200),
+    ("employers:employer_edit", "POST"): admin_object(200),
+    ("employers:engagement_create", "GET"): admin_object(200),
+    ("employers:engagement_create", "POST"): admin_object(200),
+    ("employers:engagement_detail", "GET"): admin_object(200),
+    ("employers:engagement_edit", "GET"): admin_object(200),
+    ("employers:engagement_edit", "POST"): admin_object(200),
+    ("employers:cohort_create", "GET"): admin_object(200),
+    ("employers:cohort_create", "POST"): admin_object(200),
+    ("employers:enrol", "GET"): admin_object(200),
+    ("employers:enrol", "POST"): admin_object(200),
+    ("employers:import_upload", "GET"): admin_object(200),
+    ("employers:import_upload", "POST"): admin_object(200),
+    ("employers:cohort_detail", "GET"): admin_object(200),
+    ("employers:cohort_invitation_sheet", "GET"): admin_object(302),
+    ("employers:cohort_task_toggle", "POST"): admin_object(302),
+    ("employers:enrolment_invitation", "POST"): admin_object(200),
+    ("employers:import_detail", "GET"): admin_object(200),
+    ("employers:import_detail", "POST"): admin_object(200),
+    ("employers:import_start", "POST"): admin_object(302),
+    ("employers:import_errors", "GET"): admin_object(200),
+}
+
+_OBJECT_OF_URL = {
+    "employer_detail": "employer",
+    "employer_edit": "employer",
+    "engagement_create": "employer",
+    "engagement_detail": "engagement",
+    "engagement_edit": "engagement",
+    "cohort_create": "engagement",
+    "enrol": "engagement",
+    "import_upload": "engagement",
+    "cohort_detail": "cohort",
+    "cohort_invitation_sheet": "cohort",
+    "cohort_task_toggle": "task",
+    "enrolment_invitation": "enrolment",
+    "import_detail": "import",
+    "import_start": "import",
+    "import_errors": "import",
+}
+
+
+def _objects(side: AgencyWorld) -> dict[str, Any]:
+    engagement = Engagement.objects.create(
+        agency=side.agency,
+        employer=side.employer,
+        name="Restructuring",
+        start_date=date(2026, 1, 5),
+    )
+    cohort = Cohort.objects.create(
+        engagement=engagement, name="Round 1", notice_date=date(2026, 2, 1)
+    )
+    task = CohortTask.objects.create(cohort=cohort, title="Plan", due_date=date(2026, 1, 20))
+    candidate = make_member(side.agency, Role.CANDIDATE, mfa=False)
+    candidate.user.set_unusable_password()
+    candidate.user.save(update_fields=["password"])
+    enrolment = Enrolment.objects.create(
+        agency=side.agency, engagement=engagement, cohort=cohort, candidate=candidate
+    )
+    upload = EnrolmentImport.objects.create(
+        agency=side.agency,
+        engagement=engagement,
+        file_name="hr.csv",
+        file_kind="csv",
+        content=b"name,email\n",
+        content_sha256="0" * 64,
+        headers=["name", "email"],
+    )
+    return {
+        "employer": side.employer,
+        "engagement": engagement,
+        "cohort": cohort,
+        "task": task,
+        "enrolment": enrolment,
+        "import": upload,
+    }
+
+
+def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
+    short = name.split(":", 1)[1]
+    slug = world.b.agency.slug if relation == "other_agency" else world.a.agency.slug
+    kind = _OBJECT_OF_URL.get(short)
+    if kind is None:
+        return {"agency_slug": slug}
+    side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
+    return {"agency_slug": slug, "public_id": _objects(side)[kind].public_id}
