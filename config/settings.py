@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "springboard.employers",
     "springboard.privacy",
     "springboard.programmes",
+    "springboard.taxonomy",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,13 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("language/", core_views.language_switch, name="language_switch"),
     path("accounts/", include("allauth.urls")),
+    path("", include("springboard.api.urls")),
     path("agencies/", include("springboard.tenancy.urls_global")),
     path("a/<slug:agency_slug>/", include("springboard.tenancy.urls")),
     path("a/<slug:agency_slug>/invitations/", include("springboard.accounts.urls")),
     path("a/<slug:agency_slug>/audit/", include("springboard.privacy.urls")),
     path("a/<slug:agency_slug>/programmes/", include("springboard.programmes.urls")),
+    path("a/<slug:agency_slug>/taxonomy/", include("springboard.taxonomy.urls")),
     path("a/<slug:agency_slug>/", include("springboard.employers.urls")),
 ]
 

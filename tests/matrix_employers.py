@@ -137,3 +137,78 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
         return {"agency_slug": slug}
     side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
     return {"agency_slug": slug, "public_id": _objects(side)[kind].public_id}
+
+
+# --- the API (namespace "api", shared with other apps) ---------------------------------------
+
+
+def api_admin_object(ok: int) -> Expectations:
+    table = admin_object(ok)
+    table["anonymous"] = {"any": 401}
+    return table
+
+
+def api_only(role_allowed: str, ok: int) -> Expectations:
+    table = only(role_allowed, ok)
+    table["anonymous"] = {"any": 401}
+    return table
+
+
+API_MATRIX: dict[tuple[str, str], Expectations] = {
+    ("api:employers", "GET"): api_only("admin", 200),
+    ("api:employer_create", "POST"): api_only("admin", 201),
+    ("api:employer", "GET"): api_admin_object(200),
+    ("api:employer_engagements", "GET"): api_admin_object(200),
+    ("api:engagement_create", "POST"): api_admin_object(201),
+    ("api:engagement", "GET"): api_admin_object(200),
+    ("api:engagement_cohorts", "GET"): api_admin_object(200),
+    ("api:cohort_create", "POST"): api_admin_object(201),
+    ("api:engagement_imports", "POST"): api_admin_object(201),
+    ("api:import", "GET"): api_admin_object(200),
+    ("api:import_start", "POST"): api_admin_object(400),
+    ("api:employer_report", "GET"): api_only("employer_contact", 200),
+    ("api:openapi-json", "GET"): {
+        **{role: {"none": 200} for role in ROLES},
+        "anonymous": {"any": 200},
+    },
+    ("api:api-root", "GET"): {**{role: {"none": 404} for role in ROLES}, "anonymous": {"any": 404}},
+}
+MATRIX.update(API_MATRIX)
+
+_API_OBJECT = {
+    "api:employer": ("employer_id", "employer"),
+    "api:employer_engagements": ("employer_id", "employer"),
+    "api:engagement_create": ("employer_id", "employer"),
+    "api:engagement": ("engagement_id", "engagement"),
+    "api:engagement_cohorts": ("engagement_id", "engagement"),
+    "api:cohort_create": ("engagement_id", "engagement"),
+    "api:engagement_imports": ("engagement_id", "engagement"),
+    "api:import": ("import_id", "import"),
+    "api:import_start": ("import_id", "import"),
+}
+JSON_BODIES: dict[str, dict[str, Any]] = {
+    "api:employer_create": {"name": "Made through the API"},
+    "api:engagement_create": {"name": "API engagement", "start_date": "2026-04-01"},
+    "api:cohort_create": {"name": "API round", "notice_date": "2026-04-15"},
+    "api:import_start": {},
+}
+
+
+def multipart_bodies() -> dict[str, dict[str, Any]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = b"name,email\nAda Lovelace,ada@example.test\n"
+    return {
+        "api:engagement_imports": {"file": SimpleUploadedFile("hr.csv", csv, "text/csv")},
+    }
+
+
+def api_kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
+    if name in {"api:openapi-json", "api:api-root"}:
+        return {}
+    slug = world.b.agency.slug if relation == "other_agency" else world.a.agency.slug
+    if name not in _API_OBJECT:
+        return {"agency_slug": slug}
+    argument, kind = _API_OBJECT[name]
+    side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
+    return {"agency_slug": slug, argument: _objects(side)[kind].public_id}

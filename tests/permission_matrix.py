@@ -115,3 +115,9 @@ MATRIX: dict[tuple[str, str], Expectations] = {
 from tests.matrix_employers import MATRIX as _EMPLOYERS  # noqa: E402
 
 MATRIX.update(_EMPLOYERS)
+from tests.matrix_programmes import MATRIX as _PROGRAMMES  # noqa: E402
+
+MATRIX.update(_PROGRAMMES)
+from tests.matrix_taxonomy import MATRIX as _TAXONOMY  # noqa: E402
+
+MATRIX.update(_TAXONOMY)

@@ -181,20 +181,23 @@ def test_nothing_is_written_when_a_step_fails(
 ) -> None:
     from allauth.account.models import EmailAddress
 
-    models = {
-        "User": User,
-        "EmailAddress": EmailAddress,
-        "Membership": Membership,
-        "Enrolment": Enrolment,
-        "Invitation": Invitation,
-    }
-    upload = _import(
-        world, csv_bytes([person_row(n) for n in range(5)]), django_capture_on_commit_callbacks
-    )
+    from springboard.employers.importing import writing
+
+    models = {"User": User, "EmailAddress": EmailAddress, "Membership": Membership,
+              "Enrolment": Enrolment, "Invitation": Invitation}
+    upload = _import(world, csv_bytes([person_row(n) for n in range(5)]), django_capture_on_commit_callbacks)
     counts = {name: model.objects.count() for name, model in models.items()}
-    with mock.patch.object(models[step].objects, "bulk_create", side_effect=IntegrityError("boom")):
+    real_insert = writing.insert_rows
+
+    def failing_insert(model: Any, columns: Any, rows: Any) -> int:
+        if model is models[step]:
+            raise IntegrityError("injected failure")
+        return real_insert(model, columns, rows)
+
+    with mock.patch.object(writing, "insert_rows", failing_insert):
         failed = _run(world, upload, django_capture_on_commit_callbacks)
     assert failed.status == ImportStatus.FAILED
+    assert "injected failure" in failed.failure
     assert {name: model.objects.count() for name, model in models.items()} == counts
     assert not mail.outbox
 

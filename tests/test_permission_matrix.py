@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ from springboard.accounts.services import invitation_create
 from springboard.accounts.tokens import invitation_token
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
-from tests import matrix_employers
+from tests import matrix_employers, matrix_programmes, matrix_taxonomy
 from tests.factories import AgencyWorld, World
 from tests.permission_matrix import MATRIX
 
@@ -82,10 +83,24 @@ def _open_invitation(side: AgencyWorld) -> Invitation:
 # own tests/matrix_<app>.py module.
 KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "employers": matrix_employers.kwargs_for,
+    "programmes": matrix_programmes.kwargs_for,
+    "taxonomy": matrix_taxonomy.kwargs_for,
+}
+# Exact URL names → the same kind of function, for rows in a namespace shared by several apps
+# (the API); and the JSON body their non-GET requests send.
+KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
+    **{name: matrix_programmes.kwargs_for for name, _method in matrix_programmes.MATRIX},
+    **{name: matrix_employers.api_kwargs_for for name, _method in matrix_employers.API_MATRIX},
+}
+JSON_BODIES: dict[str, dict[str, Any]] = {
+    **matrix_programmes.JSON_BODIES,
+    **matrix_employers.JSON_BODIES,
 }
 
 
 def _kwargs(name: str, relation: str, world: World) -> dict[str, Any]:
+    if name in KWARGS_BY_NAME:
+        return KWARGS_BY_NAME[name](name, relation, world)
     namespace = name.split(":", 1)[0] if ":" in name else ""
     if namespace in KWARGS_BY_NAMESPACE:
         return KWARGS_BY_NAMESPACE[namespace](name, relation, world)
@@ -129,7 +144,15 @@ def test_matrix(
         client.force_login(viewer.user)
     url = reverse(name, kwargs=_kwargs(name, relation, world) or None)
     before = _snapshot(world.b)
-    response = client.get(url) if method == "GET" else client.post(url, _POST_DATA.get(name, {}))
+    if method == "GET":
+        response = client.get(url)
+    elif name in (multipart := matrix_employers.multipart_bodies()):
+        response = client.post(url, multipart[name])
+    elif name in JSON_BODIES:
+        body = json.dumps(JSON_BODIES[name])
+        response = client.generic(method, url, body, content_type="application/json")
+    else:
+        response = client.post(url, _POST_DATA.get(name, {}))
     assert response.status_code == expected, f"{method} {url} as {role}/{relation}"
     if expected == 404 or relation.startswith("other"):
         assert _snapshot(world.b) == before, "another agency's rows changed"

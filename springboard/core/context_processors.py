@@ -82,6 +82,18 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
             {"programmes:templates", "programmes:template_detail", "programmes:template_edit"}
         ),
     ),
+    (
+        _("Occupations"),
+        "taxonomy:occupation_search",
+        Cap.VIEW_HOME,
+        frozenset(
+            {
+                "taxonomy:occupation_search",
+                "taxonomy:occupation_detail",
+                "taxonomy:skill_detail",
+            }
+        ),
+    ),
     (_("Audit log"), "privacy:audit", Cap.VIEW_AUDIT, frozenset({"privacy:audit"})),
     (
         _("Privacy"),

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from springboard.accounts.models import User
 from springboard.employers.models import Employer
+from springboard.programmes.demo import load_demo_programmes
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
@@ -62,4 +63,5 @@ def load_demo_data() -> list[DemoPerson]:
                 "is_active": True,
             },
         )
+    load_demo_programmes(agency, employer)
     return list(DEMO_PEOPLE)

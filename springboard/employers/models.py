@@ -290,6 +290,9 @@ class EnrolmentImport(models.Model):
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # The checked rows, kept between the preview and the import so the import only re-checks
+    # the rules that depend on the database; emptied once imported.
+    checked_rows = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

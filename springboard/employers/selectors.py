@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from springboard.employers.importing.validation import CleanRow, ExistingPeople
 from springboard.employers.models import (
@@ -157,15 +157,6 @@ ENROLMENT_STATUSES = ("invited", "started")
 _NOT_SIGNED_IN = Q(candidate__user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
-def status_counts(enrolments: QuerySet[Enrolment]) -> dict[str, int]:
-    """Enrolments by status: invited (has not signed in yet) or started."""
-    row = enrolments.aggregate(
-        invited=Count("pk", filter=_NOT_SIGNED_IN),
-        started=Count("pk", filter=~_NOT_SIGNED_IN),
-    )
-    return {key: int(row[key] or 0) for key in ENROLMENT_STATUSES}
-
-
 @dataclass(frozen=True)
 class CohortReport:
     cohort: Cohort
@@ -188,36 +179,67 @@ def suppressed_total(counts: dict[str, int]) -> Cell:
 
 
 def employer_report(contact: Membership) -> list[EngagementReport]:
-    """The employer contact's view: aggregates of their own employer's engagements only."""
+    """The employer contact's view: aggregates of their own employer's engagements only.
+
+    Four queries however many engagements and cohorts there are.
+    """
     if contact.employer_id is None:
         return []
-    engagements = (
-        Engagement.objects.filter(agency_id=contact.agency_id, employer_id=contact.employer_id)
-        .prefetch_related(Prefetch("cohorts", queryset=Cohort.objects.order_by("notice_date")))
-        .order_by("-start_date")
+    engagements = list(
+        Engagement.objects.filter(
+            agency_id=contact.agency_id, employer_id=contact.employer_id
+        ).order_by("-start_date", "name")
     )
+    cohorts_by_engagement: dict[int, list[Cohort]] = {e.pk: [] for e in engagements}
+    for cohort in Cohort.objects.filter(engagement__in=engagements).order_by("notice_date", "name"):
+        cohorts_by_engagement[cohort.engagement_id].append(cohort)
+    counts: dict[tuple[int, int | None], dict[str, int]] = {}
+    grouped = (
+        Enrolment.objects.filter(engagement__in=engagements)
+        .values("engagement_id", "cohort_id")
+        .annotate(
+            invited=Count("pk", filter=_NOT_SIGNED_IN),
+            started=Count("pk", filter=~_NOT_SIGNED_IN),
+        )
+        .order_by()
+    )
+    for row in grouped:
+        counts[(row["engagement_id"], row["cohort_id"])] = {
+            key: int(row[key]) for key in ENROLMENT_STATUSES
+        }
+    consented: dict[int, list[tuple[str, str]]] = {e.pk: [] for e in engagements}
+    shared = Enrolment.objects.filter(
+        engagement__in=[e for e in engagements if e.reporting_level == "consented_status"],
+        employer_may_see_status=True,
+    ).select_related("candidate__user")
+    for enrolment in shared.order_by("candidate__user__full_name"):
+        user = enrolment.candidate.user
+        status = "started" if user.has_usable_password() else "invited"
+        consented[enrolment.engagement_id].append((user.display_name, status))
+
+    zero = dict.fromkeys(ENROLMENT_STATUSES, 0)
     reports: list[EngagementReport] = []
     for engagement in engagements:
-        enrolments = Enrolment.objects.filter(engagement=engagement)
-        counts = status_counts(enrolments)
-        cohort_reports = []
-        for cohort in engagement.cohorts.all():
-            cohort_counts = status_counts(enrolments.filter(cohort=cohort))
-            cohort_reports.append(
-                CohortReport(cohort, suppressed_total(cohort_counts), suppress(cohort_counts))
+        total = dict(zero)
+        for (engagement_id, _cohort_id), cell_counts in counts.items():
+            if engagement_id == engagement.pk:
+                for key, n in cell_counts.items():
+                    total[key] += n
+        cohort_reports = [
+            CohortReport(
+                cohort,
+                suppressed_total(counts.get((engagement.pk, cohort.pk), zero)),
+                suppress(counts.get((engagement.pk, cohort.pk), zero)),
             )
-        consented: list[tuple[str, str]] = []
-        if engagement.reporting_level == "consented_status":
-            for enrolment in enrolments.filter(employer_may_see_status=True).select_related(
-                "candidate__user"
-            ):
-                user = enrolment.candidate.user
-                consented.append(
-                    (user.display_name, "invited" if not user.has_usable_password() else "started")
-                )
+            for cohort in cohorts_by_engagement[engagement.pk]
+        ]
         reports.append(
             EngagementReport(
-                engagement, suppressed_total(counts), suppress(counts), cohort_reports, consented
+                engagement,
+                suppressed_total(total),
+                suppress(total),
+                cohort_reports,
+                consented[engagement.pk],
             )
         )
     return reports

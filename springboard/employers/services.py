@@ -24,7 +24,12 @@ from springboard.employers.importing.reading import (
     read_table,
     table_from_values,
 )
-from springboard.employers.importing.validation import validate_table
+from springboard.employers.importing.validation import (
+    conflicts_with_database,
+    rows_from_json,
+    rows_to_json,
+    validate_table,
+)
 from springboard.employers.importing.writing import write_rows
 from springboard.employers.invitation_sheet import SheetEntry
 from springboard.employers.models import (
@@ -399,9 +404,10 @@ def enrolment_import_validate(
         "valid_rows": len(result.rows),
         **preview_counts(upload.engagement, result.rows),
     }
+    upload.checked_rows = [] if result.errors else rows_to_json(result.rows)
     upload.status = ImportStatus.VALIDATED
     upload.processed_rows = upload.total_rows
-    upload.save(update_fields=["errors", "summary", "status", "processed_rows"])
+    upload.save(update_fields=["errors", "summary", "checked_rows", "status", "processed_rows"])
     return upload
 
 
@@ -443,11 +449,19 @@ def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
             )
             if not claimed:
                 return None
-            result = _validate(upload, report_progress=False)
-            if result.errors:
+            rows = rows_from_json(upload.checked_rows)
+            existing = existing_people(upload.engagement, [row.email for row in rows])
+            errors = [
+                error
+                for row in rows
+                for error in conflicts_with_database(
+                    row.row_number, row.email, row.employee_number, existing
+                )
+            ]
+            if errors:
                 # The database changed since the preview (someone enrolled the same person).
                 upload.errors = [
-                    {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+                    {"row": e.row, "column": e.column, "message": e.message} for e in errors
                 ]
                 upload.status = ImportStatus.VALIDATED
                 upload.save(update_fields=["errors", "status"])
@@ -455,13 +469,14 @@ def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
             summary = write_rows(
                 engagement=upload.engagement,
                 cohort=upload.cohort,
-                rows=result.rows,
+                rows=rows,
                 actor=upload.uploaded_by,
             )
             upload.status = ImportStatus.DONE
             upload.summary = {**upload.summary, **summary.as_dict()}
             upload.finished_at = timezone.now()
-            upload.save(update_fields=["status", "summary", "finished_at"])
+            upload.checked_rows = []
+            upload.save(update_fields=["status", "summary", "finished_at", "checked_rows"])
             audit_record(
                 agency=upload.agency,
                 actor=upload.uploaded_by,
@@ -470,7 +485,7 @@ def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
                 data=summary.as_dict(),
             )
             transaction.on_commit(partial(_enqueue_invitations, summary.invitations or []))
-    except (ImportFileError, IntegrityError) as exc:
+    except (IntegrityError, ValueError) as exc:
         EnrolmentImport.objects.filter(pk=upload.pk).update(
             status=ImportStatus.FAILED, failure=str(exc)[:2000]
         )

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -217,14 +217,15 @@ def plan_item_edit(
             due_date=payload.due_date,
         )
     except services.PlanConflict as clash:
-        return 409, ConflictOut(
-            detail=clash.message, current=PlanItemOut.from_item(clash.current, phases)
+        return Status(
+            409,
+            ConflictOut(detail=clash.message, current=PlanItemOut.from_item(clash.current, phases)),
         )
     except DomainError as error:
         raise HttpError(400, error.message) from error
     except ValidationError as error:
         raise HttpError(422, "; ".join(error.messages)) from error
-    return 200, PlanItemOut.from_item(item, phases)
+    return Status(200, PlanItemOut.from_item(item, phases))
 
 
 @router.get(

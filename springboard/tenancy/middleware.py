@@ -44,7 +44,9 @@ class TenantMiddleware:
         if getattr(view_func, "tenant_public", False):
             return None
         if not request.user.is_authenticated:
-            raise Http404
+            # Only views that opted out of LoginRequiredMiddleware get here (the API, which
+            # answers 401 itself); without a membership every access helper fails closed.
+            return None
         membership = (
             Membership.objects.select_related("employer")
             .filter(agency=agency, user=request.user, is_active=True)

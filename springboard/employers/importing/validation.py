@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -63,7 +63,18 @@ class CleanRow:
 
     @property
     def fingerprint(self) -> str:
-        values = astuple(self)[1:]
+        values = (
+            self.full_name,
+            self.email,
+            self.phone,
+            self.employee_number,
+            self.job_title,
+            self.department,
+            self.location,
+            self.notice_date,
+            self.last_working_day,
+            self.language,
+        )
         joined = "\x1f".join("" if v is None else str(v) for v in values)
         return hashlib.sha256(joined.encode()).hexdigest()
 
@@ -91,12 +102,94 @@ class ValidationResult:
 
 
 def parse_date(text: str) -> date | None:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:  # ISO dates (and what XLSX cells become) skip the slow strptime loop
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     return None
+
+
+def conflicts_with_database(
+    row_number: int, email: str, employee_number: str, existing: ExistingPeople
+) -> list[RowError]:
+    """The rules that depend on what is already stored; re-checked just before writing."""
+    errors = []
+    if email and email in existing.staff_emails:
+        errors.append(
+            RowError(
+                row_number,
+                str(FIELDS_BY_KEY["email"].label),
+                _("This address belongs to a staff member of the agency."),
+            )
+        )
+    owner = existing.employee_numbers.get(employee_number) if employee_number else None
+    if owner is not None and owner != email:
+        errors.append(
+            RowError(
+                row_number,
+                str(FIELDS_BY_KEY["employee_number"].label),
+                _("Already used by another candidate in this engagement."),
+            )
+        )
+    return errors
+
+
+def rows_to_json(rows: list[CleanRow]) -> list[list[object]]:
+    return [
+        [
+            r.row_number,
+            r.full_name,
+            r.email,
+            r.phone,
+            r.employee_number,
+            r.job_title,
+            r.department,
+            r.location,
+            r.notice_date.isoformat() if r.notice_date else None,
+            r.last_working_day.isoformat() if r.last_working_day else None,
+            r.language,
+        ]
+        for r in rows
+    ]
+
+
+def rows_from_json(stored: list[list[object]]) -> list[CleanRow]:
+    rows = []
+    for (
+        number,
+        name,
+        email,
+        phone,
+        employee_number,
+        title,
+        department,
+        location,
+        notice,
+        last,
+        language,
+    ) in stored:
+        rows.append(
+            CleanRow(
+                row_number=int(str(number)),
+                full_name=str(name),
+                email=str(email),
+                phone=str(phone),
+                employee_number=str(employee_number),
+                job_title=str(title),
+                department=str(department),
+                location=str(location),
+                notice_date=date.fromisoformat(str(notice)) if notice else None,
+                last_working_day=date.fromisoformat(str(last)) if last else None,
+                language=str(language),
+            )
+        )
+    return rows
 
 
 def validate_table(
@@ -196,15 +289,10 @@ def validate_table(
                     row_number, str(FIELDS_BY_KEY["language"].label), _("Use en, nl, da or nb.")
                 )
             )
+        row_errors.extend(
+            conflicts_with_database(row_number, email, values["employee_number"], existing)
+        )
         if email:
-            if email in existing.staff_emails:
-                row_errors.append(
-                    RowError(
-                        row_number,
-                        str(FIELDS_BY_KEY["email"].label),
-                        _("This address belongs to a staff member of the agency."),
-                    )
-                )
             if email in first_row_of_email:
                 row_errors.append(
                     RowError(
@@ -217,15 +305,6 @@ def validate_table(
                 first_row_of_email[email] = row_number
         number = values["employee_number"]
         if number:
-            owner = existing.employee_numbers.get(number)
-            if owner is not None and owner != email:
-                row_errors.append(
-                    RowError(
-                        row_number,
-                        str(FIELDS_BY_KEY["employee_number"].label),
-                        _("Already used by another candidate in this engagement."),
-                    )
-                )
             if number in first_row_of_number:
                 row_errors.append(
                     RowError(

@@ -1,22 +1,27 @@
-"""Writing validated rows: bulk inserts and updates, a fixed number of queries per batch.
+"""Writing validated rows: a fixed number of bulk statements per file, whatever its size.
 
 No password is hashed: imported people get an unusable password and set their own through the
-single-use invitation link.
+single-use invitation link. New rows are inserted as plain tuples (lib/bulk.py) because
+building 50,000 model instances would dominate the import's time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from springboard.accounts.models import Invitation, User
+from springboard.accounts.tokens import new_invitation_key
 from springboard.employers.importing.validation import CleanRow
 from springboard.employers.models import Cohort, Engagement, Enrolment
+from springboard.lib.bulk import ids_by, insert_rows
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 
@@ -37,19 +42,41 @@ class WriteSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    invitations: list[int] | None = None
+    invitations: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "invitations": len(self.invitations or []),
+            "invitations": len(self.invitations),
         }
 
 
-def _chunks(items: list[str]) -> list[list[str]]:
-    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+def unusable_password() -> str:
+    """What `make_password(None)` stores, from one CSPRNG call instead of forty."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def _create_users(rows: list[CleanRow]) -> None:
+    now = timezone.now()
+    insert_rows(
+        User,
+        (
+            "password",
+            "public_id",
+            "email",
+            "full_name",
+            "language",
+            "is_active",
+            "date_joined",
+            "session_generation",
+        ),
+        (
+            (unusable_password(), uuid.uuid4(), r.email, r.full_name, r.language, True, now, 0)
+            for r in rows
+        ),
+    )
 
 
 def write_rows(
@@ -57,149 +84,179 @@ def write_rows(
 ) -> WriteSummary:
     """Create or update candidates for `rows`; call inside a transaction (all or nothing)."""
     agency = engagement.agency
-    summary = WriteSummary(invitations=[])
+    summary = WriteSummary()
+    now = timezone.now()
     emails = [row.email for row in rows]
 
-    users: dict[str, User] = {}
-    for chunk in _chunks(emails):
-        users.update({u.email: u for u in User.objects.filter(email__in=chunk)})
-    new_users = [
-        User(
-            email=row.email,
-            full_name=row.full_name,
-            language=row.language,
-            password=make_password(None),
-        )
-        for row in rows
-        if row.email not in users
-    ]
-    User.objects.bulk_create(new_users, batch_size=BATCH)
-    if new_users and any(u.pk is None for u in new_users):  # backends without RETURNING
-        for chunk in _chunks([u.email for u in new_users]):
-            users.update({u.email: u for u in User.objects.filter(email__in=chunk)})
-    users.update({u.email: u for u in new_users if u.pk is not None})
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user=users[u.email], email=u.email, verified=False, primary=True)
-            for u in new_users
-        ],
-        batch_size=BATCH,
+    user_ids = dict(ids_by(User, "email", emails))
+    new_people = [row for row in rows if row.email not in user_ids]
+    _create_users(new_people)
+    new_user_ids = ids_by(User, "email", [row.email for row in new_people])
+    user_ids.update(new_user_ids)
+    insert_rows(
+        EmailAddress,
+        ("user", "email", "verified", "primary"),
+        ((new_user_ids[row.email], row.email, False, True) for row in new_people),
     )
 
-    user_ids = [users[email].pk for email in emails]
-    memberships = {
-        m.user_id: m for m in Membership.objects.filter(agency=agency, user_id__in=user_ids)
-    }
-    new_memberships = [
-        Membership(agency=agency, user=users[row.email], role=Role.CANDIDATE)
-        for row in rows
-        if users[row.email].pk not in memberships
-    ]
-    Membership.objects.bulk_create(new_memberships, batch_size=BATCH)
-    if any(m.pk is None for m in new_memberships):
-        memberships = {
-            m.user_id: m for m in Membership.objects.filter(agency=agency, user_id__in=user_ids)
-        }
-    else:
-        memberships.update({m.user_id: m for m in new_memberships})
+    membership_ids = dict(ids_by(Membership, "user_id", list(user_ids.values()), agency=agency))
+    without_membership = [uid for uid in user_ids.values() if uid not in membership_ids]
+    insert_rows(
+        Membership,
+        ("public_id", "agency", "user", "role", "is_active", "created_at"),
+        ((uuid.uuid4(), agency.pk, uid, Role.CANDIDATE, True, now) for uid in without_membership),
+    )
+    membership_ids.update(ids_by(Membership, "user_id", without_membership, agency=agency))
 
-    enrolments = {
+    existing = {
         e.candidate_id: e
         for e in Enrolment.objects.filter(
-            engagement=engagement, candidate_id__in=[m.pk for m in memberships.values()]
+            engagement=engagement, candidate_id__in=list(membership_ids.values())
         )
     }
-    to_create: list[Enrolment] = []
+    to_create: list[CleanRow] = []
     to_update: list[Enrolment] = []
-    renamed: list[User] = []
+    updated_rows: list[CleanRow] = []
     for row in rows:
-        user = users[row.email]
-        membership = memberships[user.pk]
-        enrolment = enrolments.get(membership.pk)
-        values = {key: getattr(row, key) for key in ENROLMENT_FIELDS}
+        enrolment = existing.get(membership_ids[user_ids[row.email]])
         if enrolment is None:
-            to_create.append(
-                Enrolment(
-                    agency=agency,
-                    engagement=engagement,
-                    cohort=cohort,
-                    candidate=membership,
-                    source_fingerprint=row.fingerprint,
-                    **values,
-                )
-            )
+            to_create.append(row)
         elif enrolment.source_fingerprint == row.fingerprint:
             summary.unchanged += 1
         else:
-            for key, value in values.items():
-                setattr(enrolment, key, value)
+            for key in ENROLMENT_FIELDS:
+                setattr(enrolment, key, getattr(row, key))
             enrolment.cohort = cohort or enrolment.cohort
             enrolment.source_fingerprint = row.fingerprint
+            enrolment.updated_at = now  # bulk_update skips auto_now
             to_update.append(enrolment)
-            # A name from HR only replaces one nobody has confirmed by signing in yet.
-            if not user.has_usable_password() and (user.full_name, user.language) != (
-                row.full_name,
-                row.language,
-            ):
-                user.full_name, user.language = row.full_name, row.language
-                renamed.append(user)
-    Enrolment.objects.bulk_create(to_create, batch_size=BATCH)
-    now = timezone.now()
-    for enrolment in to_update:
-        enrolment.updated_at = now  # bulk_update skips auto_now
+            updated_rows.append(row)
+    insert_rows(
+        Enrolment,
+        (
+            "public_id",
+            "agency",
+            "engagement",
+            "cohort",
+            "candidate",
+            *ENROLMENT_FIELDS,
+            "source_fingerprint",
+            "employer_may_see_status",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (
+                uuid.uuid4(),
+                agency.pk,
+                engagement.pk,
+                cohort.pk if cohort else None,
+                membership_ids[user_ids[row.email]],
+                *(getattr(row, k) for k in ENROLMENT_FIELDS),
+                row.fingerprint,
+                False,
+                now,
+                now,
+            )
+            for row in to_create
+        ),
+    )
     Enrolment.objects.bulk_update(
         to_update,
         [*ENROLMENT_FIELDS, "cohort", "source_fingerprint", "updated_at"],
         batch_size=BATCH,
     )
-    User.objects.bulk_update(renamed, ["full_name", "language"], batch_size=BATCH)
+    _refresh_unconfirmed_names(updated_rows)
     summary.created = len(to_create)
     summary.updated = len(to_update)
-
-    newly_enrolled = {enrolment.candidate_id for enrolment in to_create}
-    invitees = [
-        user
-        for user in (users[row.email] for row in rows)
-        if memberships[user.pk].pk in newly_enrolled and not user.has_usable_password()
-    ]
-    summary.invitations = _invite(engagement=engagement, invitees=invitees, actor=actor)
+    # Everyone newly enrolled who has never signed in needs a link: new accounts, and accounts
+    # made for another agency's programme that were never activated.
+    never_signed_in = set(
+        User.objects.filter(
+            email__in=[r.email for r in to_create if r.email not in new_user_ids],
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        ).values_list("email", flat=True)
+    )
+    summary.invitations = _invite(
+        engagement=engagement,
+        people=[r for r in to_create if r.email in new_user_ids or r.email in never_signed_in],
+        actor=actor,
+    )
     return summary
 
 
-def _invite(*, engagement: Engagement, invitees: list[User], actor: User | None) -> list[int]:
-    if not invitees:
+def _refresh_unconfirmed_names(rows: list[CleanRow]) -> None:
+    """A name from HR only replaces one nobody has confirmed by signing in yet."""
+    if not rows:
+        return
+    by_email = {row.email: row for row in rows}
+    users = User.objects.filter(
+        email__in=list(by_email), password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
+    changed = []
+    for user in users:
+        row = by_email[user.email]
+        if (user.full_name, user.language) != (row.full_name, row.language):
+            user.full_name, user.language = row.full_name, row.language
+            changed.append(user)
+    User.objects.bulk_update(changed, ["full_name", "language"], batch_size=BATCH)
+
+
+def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | None) -> list[int]:
+    """Day-0 invitations for people whose account this import created."""
+    if not people:
         return []
     agency = engagement.agency
     now = timezone.now()
+    expires = now + timedelta(days=settings.CANDIDATE_INVITATION_VALID_DAYS)
+    # Another agency's or an older open invitation to the same address stays valid; only people
+    # without one get a new one (the partial unique constraint allows one open per agency).
     already_open = set(
         Invitation.objects.filter(
             agency=agency,
-            email__in=[u.email for u in invitees],
+            email__in=[row.email for row in people],
             accepted_at__isnull=True,
             revoked_at__isnull=True,
         ).values_list("email", flat=True)
     )
-    invitations = [
-        Invitation(
+    people = [row for row in people if row.email not in already_open]
+    insert_rows(
+        Invitation,
+        (
+            "public_id",
+            "key",
+            "agency",
+            "email",
+            "full_name",
+            "role",
+            "language",
+            "invited_by",
+            "created_at",
+            "expires_at",
+        ),
+        (
+            (
+                uuid.uuid4(),
+                new_invitation_key(),
+                agency.pk,
+                row.email,
+                row.full_name,
+                Role.CANDIDATE,
+                row.language,
+                actor.pk if actor else None,
+                now,
+                expires,
+            )
+            for row in people
+        ),
+    )
+    return list(
+        ids_by(
+            Invitation,
+            "email",
+            [row.email for row in people],
             agency=agency,
-            email=user.email,
-            full_name=user.full_name,
-            role=Role.CANDIDATE,
-            language=user.language,
-            invited_by=actor,
-            expires_at=now + timedelta(days=settings.CANDIDATE_INVITATION_VALID_DAYS),
-        )
-        for user in invitees
-        if user.email not in already_open
-    ]
-    Invitation.objects.bulk_create(invitations, batch_size=BATCH)
-    if any(i.pk is None for i in invitations):
-        return list(
-            Invitation.objects.filter(
-                agency=agency,
-                email__in=[i.email for i in invitations],
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-            ).values_list("pk", flat=True)
-        )
-    return [i.pk for i in invitations]
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        ).values()
+    )

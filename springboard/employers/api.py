@@ -1,0 +1,351 @@
+"""API for employers, engagements, cohorts and enrolment imports (agency admins), and the
+employer contact's aggregate report. Every path starts at the tenant."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from ninja import File, Form, Router, Schema, UploadedFile
+from ninja.security import django_auth
+
+from springboard.employers import access, services
+from springboard.employers.importing.reading import MAX_UPLOAD_BYTES
+from springboard.employers.models import (
+    Cohort,
+    Employer,
+    Engagement,
+    EnrolmentImport,
+    ReportingLevel,
+)
+from springboard.employers.selectors import (
+    cohorts_of,
+    employer_report,
+    employers_of,
+    engagements_of,
+)
+from springboard.lib.errors import DomainError
+from springboard.tenancy.access import current_membership, require
+from springboard.tenancy.roles import Cap
+
+router = Router(auth=django_auth, tags=["employers"])
+MAX_PAGE = 200
+
+
+class EmployerIn(Schema):
+    name: str
+    registration_number: str = ""
+
+
+class EmployerOut(Schema):
+    id: UUID
+    name: str
+    registration_number: str
+    created_at: datetime
+
+    @staticmethod
+    def of(employer: Employer) -> EmployerOut:
+        return EmployerOut(
+            id=employer.public_id,
+            name=employer.name,
+            registration_number=employer.registration_number,
+            created_at=employer.created_at,
+        )
+
+
+class EngagementIn(Schema):
+    name: str
+    start_date: date
+    duration_months: int = 6
+    budget_amount: Decimal = Decimal(0)
+    budget_currency: str = "EUR"
+    reporting_level: ReportingLevel = ReportingLevel.AGGREGATE
+
+
+class EngagementOut(Schema):
+    id: UUID
+    employer_id: UUID
+    name: str
+    start_date: date
+    duration_months: int
+    budget_amount: Decimal
+    budget_currency: str
+    reporting_level: str
+
+    @staticmethod
+    def of(engagement: Engagement) -> EngagementOut:
+        return EngagementOut(
+            id=engagement.public_id,
+            employer_id=engagement.employer.public_id,
+            name=engagement.name,
+            start_date=engagement.start_date,
+            duration_months=engagement.duration_months,
+            budget_amount=engagement.budget_amount,
+            budget_currency=engagement.budget_currency,
+            reporting_level=engagement.reporting_level,
+        )
+
+
+class CohortIn(Schema):
+    name: str
+    notice_date: date
+    expected_size: int = 0
+    locations: str = ""
+
+
+class CohortOut(Schema):
+    id: UUID
+    name: str
+    notice_date: date
+    expected_size: int
+    locations: list[str]
+
+    @staticmethod
+    def of(cohort: Cohort) -> CohortOut:
+        return CohortOut(
+            id=cohort.public_id,
+            name=cohort.name,
+            notice_date=cohort.notice_date,
+            expected_size=cohort.expected_size,
+            locations=cohort.location_list,
+        )
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: UUID
+    file_name: str
+    status: str
+    total_rows: int
+    processed_rows: int
+    progress_percent: int
+    mapping: dict[str, str]
+    summary: dict[str, int]
+    error_count: int
+    errors: list[RowErrorOut]
+    failure: str
+
+    @staticmethod
+    def of(upload: EnrolmentImport) -> ImportOut:
+        return ImportOut(
+            id=upload.public_id,
+            file_name=upload.file_name,
+            status=upload.status,
+            total_rows=upload.total_rows,
+            processed_rows=upload.processed_rows,
+            progress_percent=upload.progress_percent,
+            mapping={k: v for k, v in upload.mapping.items() if not k.startswith("_")},
+            summary={k: int(v) for k, v in upload.summary.items()},
+            error_count=len(upload.errors),
+            errors=[RowErrorOut(**e) for e in upload.errors[:MAX_PAGE]],
+            failure=upload.failure,
+        )
+
+
+class CellOut(Schema):
+    value: int | None
+    suppressed: bool
+
+
+class CohortReportOut(Schema):
+    name: str
+    total: CellOut
+    by_status: dict[str, CellOut]
+
+
+class EngagementReportOut(Schema):
+    name: str
+    total: CellOut
+    by_status: dict[str, CellOut]
+    cohorts: list[CohortReportOut]
+
+
+def _page(offset: int, limit: int) -> slice:
+    offset = max(offset, 0)
+    return slice(offset, offset + min(max(limit, 1), MAX_PAGE))
+
+
+@router.get("/a/{agency_slug}/employers", response=list[EmployerOut], url_name="employers")
+def employer_list(
+    request: HttpRequest, agency_slug: str, q: str = "", offset: int = 0, limit: int = 50
+) -> list[EmployerOut]:
+    viewer = require(request, Cap.MANAGE_EMPLOYERS)
+    return [
+        EmployerOut.of(e) for e in employers_of(viewer.agency, search=q[:100])[_page(offset, limit)]
+    ]
+
+
+@router.post("/a/{agency_slug}/employers", response={201: EmployerOut})
+def employer_create(
+    request: HttpRequest, agency_slug: str, payload: EmployerIn
+) -> tuple[int, EmployerOut]:
+    viewer = require(request, Cap.MANAGE_EMPLOYERS)
+    employer = services.employer_save(
+        agency=viewer.agency,
+        actor=viewer,
+        name=payload.name,
+        registration_number=payload.registration_number,
+    )
+    return 201, EmployerOut.of(employer)
+
+
+@router.get("/a/{agency_slug}/employers/{employer_id}", response=EmployerOut, url_name="employer")
+def employer_detail(request: HttpRequest, agency_slug: str, employer_id: UUID) -> EmployerOut:
+    return EmployerOut.of(access.get_employer(request, employer_id, need=Cap.MANAGE_EMPLOYERS))
+
+
+@router.get(
+    "/a/{agency_slug}/employers/{employer_id}/engagements",
+    response=list[EngagementOut],
+    url_name="employer_engagements",
+)
+def engagement_list(
+    request: HttpRequest, agency_slug: str, employer_id: UUID
+) -> list[EngagementOut]:
+    employer = access.get_employer(request, employer_id, need=Cap.MANAGE_EMPLOYERS)
+    return [EngagementOut.of(e) for e in engagements_of(employer).select_related("employer")]
+
+
+@router.post("/a/{agency_slug}/employers/{employer_id}/engagements", response={201: EngagementOut})
+def engagement_create(
+    request: HttpRequest, agency_slug: str, employer_id: UUID, payload: EngagementIn
+) -> tuple[int, EngagementOut]:
+    employer = access.get_employer(request, employer_id, need=Cap.MANAGE_EMPLOYERS)
+    if not 3 <= payload.duration_months <= 12:
+        raise DomainError("duration_months must be between 3 and 12.", field="duration_months")
+    if payload.budget_amount < 0:
+        raise DomainError("budget_amount must not be negative.", field="budget_amount")
+    engagement = services.engagement_save(
+        employer=employer,
+        actor=current_membership(request),
+        contacts=[],
+        **payload.dict(),
+    )
+    return 201, EngagementOut.of(engagement)
+
+
+@router.get(
+    "/a/{agency_slug}/engagements/{engagement_id}", response=EngagementOut, url_name="engagement"
+)
+def engagement_detail(request: HttpRequest, agency_slug: str, engagement_id: UUID) -> EngagementOut:
+    return EngagementOut.of(
+        access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
+    )
+
+
+@router.get(
+    "/a/{agency_slug}/engagements/{engagement_id}/cohorts",
+    response=list[CohortOut],
+    url_name="engagement_cohorts",
+)
+def cohort_list(request: HttpRequest, agency_slug: str, engagement_id: UUID) -> list[CohortOut]:
+    return [
+        CohortOut.of(c)
+        for c in cohorts_of(
+            access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
+        )
+    ]
+
+
+@router.post("/a/{agency_slug}/engagements/{engagement_id}/cohorts", response={201: CohortOut})
+def cohort_create(
+    request: HttpRequest, agency_slug: str, engagement_id: UUID, payload: CohortIn
+) -> tuple[int, CohortOut]:
+    engagement = access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
+    if payload.expected_size < 0:
+        raise DomainError("expected_size must not be negative.", field="expected_size")
+    cohort = services.cohort_create(
+        engagement=engagement, actor=current_membership(request), **payload.dict()
+    )
+    return 201, CohortOut.of(cohort)
+
+
+@router.post(
+    "/a/{agency_slug}/engagements/{engagement_id}/imports",
+    response={201: ImportOut},
+    url_name="engagement_imports",
+)
+def import_create(
+    request: HttpRequest,
+    agency_slug: str,
+    engagement_id: UUID,
+    file: File[UploadedFile],
+    cohort_id: Form[UUID | None] = None,
+    default_language: Form[str] = "en",
+) -> tuple[int, ImportOut]:
+    """Upload an HR export; its columns are mapped automatically and every row is checked."""
+    engagement = access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
+    viewer = require(request, Cap.ENROL_CANDIDATES)
+    cohort = None
+    if cohort_id is not None:
+        cohort = Cohort.objects.filter(engagement=engagement, public_id=cohort_id).first()
+        if cohort is None:
+            raise Http404
+    if (file.size or 0) > MAX_UPLOAD_BYTES:
+        raise DomainError("The file is larger than 5 MB.", field="file")
+    if default_language not in {"en", "nl", "da", "nb"}:
+        raise DomainError("default_language must be en, nl, da or nb.", field="default_language")
+    upload = services.enrolment_import_upload(
+        engagement=engagement,
+        cohort=cohort,
+        actor=viewer,
+        file_name=file.name or "upload",
+        content=file.read(),
+        default_language=default_language,
+    )
+    mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
+    upload = services.enrolment_import_check(upload=upload, actor=viewer, mapping=mapping)
+    return 201, ImportOut.of(upload)
+
+
+@router.get("/a/{agency_slug}/imports/{import_id}", response=ImportOut, url_name="import")
+def import_detail(request: HttpRequest, agency_slug: str, import_id: UUID) -> ImportOut:
+    return ImportOut.of(access.get_import(request, import_id, need=Cap.ENROL_CANDIDATES))
+
+
+@router.post(
+    "/a/{agency_slug}/imports/{import_id}/start", response={202: ImportOut}, url_name="import_start"
+)
+def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> tuple[int, ImportOut]:
+    upload = access.get_import(request, import_id, need=Cap.ENROL_CANDIDATES)
+    upload = services.enrolment_import_start(upload=upload, actor=current_membership(request))
+    upload.refresh_from_db()
+    return 202, ImportOut.of(upload)
+
+
+@router.get(
+    "/a/{agency_slug}/employer-report",
+    response=list[EngagementReportOut],
+    url_name="employer_report",
+)
+def employer_report_api(request: HttpRequest, agency_slug: str) -> list[EngagementReportOut]:
+    """Aggregates for an employer contact: totals only, groups under 5 suppressed."""
+    viewer = require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
+
+    def cell(c: object) -> CellOut:
+        value = getattr(c, "value", None)
+        return CellOut(value=value, suppressed=value is None)
+
+    return [
+        EngagementReportOut(
+            name=r.engagement.name,
+            total=cell(r.total),
+            by_status={k: cell(v) for k, v in r.by_status.items()},
+            cohorts=[
+                CohortReportOut(
+                    name=c.cohort.name,
+                    total=cell(c.total),
+                    by_status={k: cell(v) for k, v in c.by_status.items()},
+                )
+                for c in r.cohorts
+            ],
+        )
+        for r in employer_report(viewer)
+    ]

@@ -1,0 +1,205 @@
+"""Employer pages: the admin's flow through the browser views, and what employer contacts see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from springboard.employers.models import Cohort, CohortTask, Employer, Engagement, Enrolment, ReportingLevel
+from springboard.employers.services import enrolment_set_employer_consent
+from springboard.privacy.models import AuditEvent
+from tests.employer_fixtures import csv_bytes, make_cohort, make_engagement, person_row
+from tests.factories import World
+
+CANARY = "Zqx7Canary"
+
+
+def test_admin_creates_employer_engagement_cohort_and_imports(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    slug = world.a.agency.slug
+    client.force_login(world.a.admin.user)
+    response = client.post(reverse("employers:employer_create", kwargs={"agency_slug": slug}),
+                           {"name": "Havnegade Logistik", "agency": world.b.agency.pk})
+    employer = Employer.objects.get(name="Havnegade Logistik")
+    assert employer.agency == world.a.agency
+    assert response["Location"].endswith(f"/employers/{employer.public_id}/")
+
+    client.post(
+        reverse("employers:engagement_create", kwargs={"agency_slug": slug, "public_id": employer.public_id}),
+        {"name": "2026", "start_date": "2026-03-01", "duration_months": 6, "budget_amount": "2500",
+         "budget_currency": "DKK", "reporting_level": ReportingLevel.AGGREGATE},
+    )
+    engagement = Engagement.objects.get(employer=employer)
+    bad = client.post(
+        reverse("employers:engagement_create", kwargs={"agency_slug": slug, "public_id": employer.public_id}),
+        {"name": "x", "start_date": "2026-03-01", "duration_months": 24, "budget_amount": "-1",
+         "budget_currency": "DKK", "reporting_level": ReportingLevel.AGGREGATE},
+    )
+    assert set(bad.context["form"].errors) == {"duration_months", "budget_amount"}
+
+    client.post(
+        reverse("employers:cohort_create", kwargs={"agency_slug": slug, "public_id": engagement.public_id}),
+        {"name": "Round 1", "notice_date": "2026-03-02", "expected_size": 20, "locations": "Aarhus, Vejle"},
+    )
+    cohort = Cohort.objects.get(engagement=engagement)
+    assert CohortTask.objects.filter(cohort=cohort).count() == 6
+    task = CohortTask.objects.filter(cohort=cohort).first()
+    assert task is not None
+    toggled = client.post(
+        reverse("employers:cohort_task_toggle", kwargs={"agency_slug": slug, "public_id": task.public_id}),
+        {"done": "1"}, headers={"HX-Request": "true"},
+    )
+    assert toggled.status_code == 200 and "<html" not in toggled.text
+    task.refresh_from_db()
+    assert task.done_at is not None
+
+    upload_url = reverse("employers:import_upload", kwargs={"agency_slug": slug, "public_id": engagement.public_id})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(upload_url, {
+            "file": SimpleUploadedFile("hr.csv", csv_bytes([person_row(n) for n in range(10)])),
+            "cohort": str(cohort.public_id), "default_language": "da",
+        })
+    detail_url = response["Location"]
+    page = client.get(detail_url)
+    assert "E-mailadres" in page.text  # the mapping form lists the file's own headers
+    mapping = {k: v for k, v in page.context["form"].initial.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(detail_url, mapping)
+    preview = client.get(detail_url)
+    assert "All 10 rows are valid" in preview.text
+    progress = client.get(detail_url, headers={"HX-Request": "true"})
+    assert "<html" not in progress.text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(detail_url + "start/")
+    done = client.get(detail_url)
+    assert "10 new" in done.text
+    assert Enrolment.objects.filter(cohort=cohort).count() == 10
+
+    sheet = client.get(reverse("employers:cohort_invitation_sheet", kwargs={"agency_slug": slug, "public_id": cohort.public_id}))
+    assert sheet["Content-Type"] == "application/pdf"
+    assert sheet.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="invitation_sheet.download").exists()
+
+
+def test_error_preview_lists_rows_and_downloads_a_report(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    engagement = make_engagement(world.a)
+    slug = world.a.agency.slug
+    client.force_login(world.a.admin.user)
+    rows = [person_row(n) for n in range(6)]
+    rows[2] = person_row(2, **{"E-mailadres": "=HYPERLINK(\"http://evil\")"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("employers:import_upload", kwargs={"agency_slug": slug, "public_id": engagement.public_id}),
+            {"file": SimpleUploadedFile("hr.csv", csv_bytes(rows)), "default_language": "en"},
+        )
+        detail_url = response["Location"]
+        client.post(detail_url, client.get(detail_url).context["form"].initial)
+    page = client.get(detail_url)
+    assert "1 problem found" in page.text
+    assert "Not a valid e-mail address." in page.text
+    report = client.get(detail_url + "errors.csv")
+    assert report["Content-Disposition"].startswith("attachment;")
+    assert b"4," in report.content  # row 4 of the spreadsheet
+    assert not Enrolment.objects.exists()
+
+
+def _enrol_canary(world: World, capture: Any) -> Engagement:
+    engagement = make_engagement(world.a, reporting_level=ReportingLevel.AGGREGATE)
+    engagement.contacts.add(world.a.contact)
+    cohort = make_cohort(engagement)
+    from springboard.employers import services
+
+    with capture(execute=True):
+        for n in range(3):
+            services.candidate_enrol(
+                engagement=engagement, cohort=cohort, actor=world.a.admin,
+                values={"full_name": f"{CANARY} Person {n}", "email": f"canary{n}@{CANARY.lower()}.example",
+                        "phone": "", "employee_number": f"{CANARY}{n}", "job_title": f"{CANARY} title",
+                        "department": "", "location": "", "notice_date": "", "last_working_day": "",
+                        "language": "en"},
+            )
+    return engagement
+
+
+def test_employer_contact_sees_aggregates_only(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    engagement = _enrol_canary(world, django_capture_on_commit_callbacks)
+    client.force_login(world.a.contact.user)
+    slug = world.a.agency.slug
+    pages = [
+        client.get(reverse("tenancy:home", kwargs={"agency_slug": slug})),
+        client.get(reverse("employers:employer_overview", kwargs={"agency_slug": slug})),
+        client.get(reverse("api:employer_report", kwargs={"agency_slug": slug})),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert CANARY.lower() not in response.content.decode().lower()
+    overview = pages[1].text
+    assert engagement.name in overview
+    assert "fewer than 5" in overview
+    report = pages[2].json()
+    assert report[0]["total"] == {"value": None, "suppressed": True}
+    # Nothing of the employer's own candidates is reachable by id either.
+    enrolment = Enrolment.objects.first()
+    assert enrolment is not None
+    for name in ("employers:engagement_detail", "employers:import_upload"):
+        url = reverse(name, kwargs={"agency_slug": slug, "public_id": engagement.public_id})
+        assert client.get(url).status_code == 403
+
+
+def test_consented_status_shows_only_people_who_allowed_it(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    engagement = _enrol_canary(world, django_capture_on_commit_callbacks)
+    engagement.reporting_level = ReportingLevel.CONSENTED_STATUS
+    engagement.save()
+    first, second = Enrolment.objects.select_related("candidate")[:2]
+    enrolment_set_employer_consent(enrolment=first, actor=first.candidate, allowed=True)
+    client.force_login(world.a.contact.user)
+    page = client.get(reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug}))
+    assert first.candidate.user.full_name in page.text
+    assert second.candidate.user.full_name not in page.text
+
+
+def test_candidate_gives_and_withdraws_consent(world: World, client: Client,
+                                               django_capture_on_commit_callbacks: Any) -> None:
+    _enrol_canary(world, django_capture_on_commit_callbacks)
+    enrolment = Enrolment.objects.select_related("candidate__user").first()
+    assert enrolment is not None
+    client.force_login(enrolment.candidate.user)
+    url = reverse("employers:candidate_privacy", kwargs={"agency_slug": world.a.agency.slug})
+    assert client.get(url).status_code == 200
+    client.post(url, {"allowed": [str(enrolment.public_id)]})
+    enrolment.refresh_from_db()
+    assert enrolment.employer_may_see_status
+    client.post(url, {})
+    enrolment.refresh_from_db()
+    assert not enrolment.employer_may_see_status
+
+
+def test_employer_report_query_count_is_constant(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    engagement = _enrol_canary(world, django_capture_on_commit_callbacks)
+    client.force_login(world.a.contact.user)
+    url = reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    few = count()
+    for n in range(4):
+        make_cohort(engagement, name=f"Extra {n}")
+        make_engagement(world.a, name=f"Other {n}")
+    assert count() == few

@@ -1,0 +1,108 @@
+"""End to end in Debian's Chromium: a coach runs a Danish intake, the candidate ticks a task off,
+and the coach sees the progress and the risk flag on an inactive candidate (demo data)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import translation
+
+from springboard.core.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD
+from springboard.programmes.content import shipped_content
+from springboard.programmes.models import Programme
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+COACH = "coach.ingrid@nordlys.example"  # Norwegian interface
+CANDIDATE = "freja.nielsen@mail.example"  # Danish, invited, no intake yet
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required in CI (apt-get install chromium).")
+        pytest.skip("Debian's chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _log_in(browser: Any, base: str, email: str) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_url(f"{base}/a/{DEMO_AGENCY_SLUG}/")
+    return page
+
+
+def _in(language: str, text: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(DEMO_MODE=True)
+def test_danish_intake_plan_tick_and_caseload(live_server: Any, request: Any) -> None:
+    call_command("demo-data", stdout=StringIO())
+    browser = request.getfixturevalue("browser")
+    base = live_server.url
+    programme = Programme.objects.get(candidate__user__email=CANDIDATE)
+    danish_first_task = shipped_content("foundation-opportunities-action")["phases"][0]["steps"][0][
+        "tasks"
+    ][0]["title"]["da"]
+
+    # The coach runs the intake in Danish and a dated plan appears.
+    coach = _log_in(browser, base, COACH)
+    coach.goto(f"{base}/a/{DEMO_AGENCY_SLUG}/programmes/{programme.public_id}/intake/")
+    coach.locator("#id_language").select_option("da")
+    coach.locator("#id_job_sought").fill("Indkøber")
+    coach.locator("#id_dismissal_processing").select_option("no")
+    coach.locator("#id_skills").fill("Forhandling, indkøb, leverandørstyring")
+    coach.locator("#id_hours").select_option("full_time")
+    with coach.expect_navigation():
+        coach.locator("main form button[type=submit]").click()
+    assert coach.get_by_text(danish_first_task).first.is_visible()
+    assert coach.locator("time").count() > 10
+
+    # The candidate sees what's next in Danish and ticks the first task off (htmx swap).
+    candidate = _log_in(browser, base, CANDIDATE)
+    assert candidate.locator("html").get_attribute("lang") == "da"
+    assert candidate.get_by_role("heading", name=_in("da", "What's next")).is_visible()
+    assert candidate.locator("#next-tasks").get_by_text(danish_first_task).is_visible()
+    tick = candidate.locator(".js-tick").first
+    with candidate.expect_response(lambda r: "/done/" in r.url) as swapped:
+        tick.click()
+    assert swapped.value.request.headers.get("hx-request") == "true"
+    candidate.get_by_role("button", name=_in("da", "Done")).first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    candidate.screenshot(path=str(ARTIFACTS / "candidate-plan-da.png"), full_page=True)
+
+    # The coach sees the progress, and the inactive demo candidate is flagged.
+    programme.refresh_from_db()
+    assert programme.progress_percent > 0
+    coach.goto(f"{base}/a/{DEMO_AGENCY_SLUG}/")
+    row = coach.locator("tr", has_text="Freja Nielsen")
+    assert f"{programme.progress_percent}%" in row.inner_text()
+    ole = coach.locator("tr", has_text="Ole Hansen")
+    assert _in("nb", "No login for 14 days") in ole.inner_text()
+    coach.screenshot(path=str(ARTIFACTS / "coach-caseload-nb.png"), full_page=True)

@@ -1,0 +1,99 @@
+"""Reminders: one e-mail per item per day however often (or wherever) the command runs."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+from typing import Any
+
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from springboard.programmes.emails import send_reminder_email
+from springboard.programmes.models import (
+    PlanItem,
+    PlanItemKind,
+    Programme,
+    ReminderSent,
+    WellbeingConsent,
+)
+from springboard.programmes.services import intake_complete, reminders_enqueue
+from tests.factories import World, make_programme
+from tests.test_programmes_templates import answers
+
+
+def _due_today(world: World, language: str = "da") -> Programme:
+    user = world.a.candidate.user
+    user.language = language
+    user.save(update_fields=["language"])
+    programme = make_programme(world.a)
+    intake_complete(programme=programme, actor=world.a.coach, answers=answers(), language=language)
+    first = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.TASK).first()
+    assert first is not None
+    PlanItem.objects.filter(pk=first.pk).update(due_date=timezone.localdate())
+    return programme
+
+
+def test_running_twice_sends_one_e_mail_per_item(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    _due_today(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send-reminders", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send-reminders", stdout=StringIO())
+    assert len(mail.outbox) == 1
+    assert ReminderSent.objects.count() == 1
+    assert ReminderSent.objects.get().sent_at is not None
+
+
+def test_a_second_worker_finds_the_claim_taken(world: World) -> None:
+    _due_today(world)
+    today = timezone.localdate()
+    assert reminders_enqueue(today=today) == 1
+    assert reminders_enqueue(today=today) == 0  # another worker, same day: nothing to claim
+    reminder = ReminderSent.objects.get()
+    # The same queued task delivered twice (a retry) sends once.
+    assert send_reminder_email(reminder_id=reminder.pk) is True
+    assert send_reminder_email(reminder_id=reminder.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_e_mail_is_in_the_recipients_language(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    programme = _due_today(world, language="da")
+    task = PlanItem.objects.get(programme=programme, due_date=timezone.localdate(), kind="task")
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_enqueue(today=timezone.localdate())
+    message = mail.outbox[0]
+    assert message.to == [world.a.candidate.user.email]
+    assert task.title in message.body  # the plan itself is Danish
+    with translation.override("da"):
+        hello = translation.gettext("Hello %(name)s,") % {
+            "name": world.a.candidate.user.display_name
+        }
+    assert hello in message.body
+
+
+def test_done_tasks_and_closed_programmes_get_no_reminder(world: World) -> None:
+    programme = _due_today(world)
+    PlanItem.objects.filter(programme=programme).update(done_at=timezone.now())
+    assert reminders_enqueue(today=timezone.localdate()) == 0
+    assert not mail.outbox
+
+
+def test_weekly_check_in_reminder_only_with_consent(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    today = timezone.localdate()
+    programme = make_programme(world.a, start_date=today - datetime.timedelta(days=7))
+    assert reminders_enqueue(today=today) == 0
+    WellbeingConsent.objects.create(programme=programme, given_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_enqueue(today=today) == 1
+    assert ReminderSent.objects.get().kind == "checkin"
+    assert len(mail.outbox) == 1
+    # Not on other weekdays.
+    assert reminders_enqueue(today=today + datetime.timedelta(days=1)) == 0
