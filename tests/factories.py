@@ -133,3 +133,16 @@ def make_programme(
         coaches=[side.coach] if coaches is None else coaches,
         start_date=start_date or timezone.localdate(),
     )
+
+
+def current_totp_code(user: User) -> str:
+    """The code the person's authenticator app would show now (for logging in in tests)."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import translation
 
 from springboard.tenancy.roles import Role
+from tests import browser
+from tests.browser import ARTIFACTS
 from tests.factories import PASSWORD, make_agency, make_member
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
 @pytest.fixture
 def browser_page() -> Iterator[Any]:
-    if CHROMIUM is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is required in CI (apt-get install chromium).")
-        pytest.skip("Debian's chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright runs an event loop in this thread; Django's ORM calls in the test itself are
-    # made before the browser starts, but the flag keeps the live server's own checks quiet.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield page
-        browser.close()
+    yield from browser.browser_page()
 
 
 @pytest.mark.django_db(transaction=True)

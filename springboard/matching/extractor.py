@@ -24,15 +24,14 @@ Only the steps that touch every character or token run in C (``str.translate``/n
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import ahocorasick
 import numpy as np
+import numpy.typing as npt
 
 from .textnorm import (
     COMPOUNDING_LANGS,
@@ -55,34 +54,9 @@ KIND_WEIGHT: dict[str, float] = {"preferred": 1.0, "alt": 0.9, "hidden": 0.7}
 TOKEN_COUNT_WEIGHT: tuple[float, ...] = (0.0, 0.8, 0.9, 1.0)
 INEXACT_WEIGHT = 0.9  # matched only after stemming/compound handling, not letter for letter
 
-_FIRST_CODE = 0x100
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,5}$")
 _CACHE_LIMIT = 400_000
-
-
-class _CodeBook:
-    """Fixed-width codes for token ids.
-
-    pyahocorasick looks up a node's children by scanning them, so one character per token
-    (an alphabet of ~20,000 stems) makes the root node a 20,000-way scan per text position
-    (~2 µs a character, measured). Three characters over an alphabet of ~30 keep every node
-    small and run ~10x faster. The first character comes from its own alphabet, so a label's
-    code can only match at a token boundary.
-    """
-
-    WIDTH = 3
-
-    def __init__(self, n_codes: int) -> None:
-        self.base = max(2, math.ceil(n_codes ** (1 / self.WIDTH)) + 1)
-
-    def code(self, index: int) -> str:
-        digits = []
-        for _ in range(self.WIDTH):
-            index, digit = divmod(index, self.base)
-            digits.append(digit)
-        lead, *rest = reversed(digits)
-        return chr(_FIRST_CODE + lead) + "".join(chr(_FIRST_CODE + self.base + d) for d in rest)
 
 
 class SkillMatch(NamedTuple):
@@ -109,28 +83,34 @@ class _Target:
 
 @dataclass(slots=True)
 class _Entry:
-    n_codes: int
     requires_upper: bool
     targets: dict[str, _Target] = field(default_factory=dict)
 
 
-class _TokenCodes(dict[str, str]):
-    """Surface token → code string; computes and remembers misses (dict ``__missing__``)."""
+class _TokenIds(dict[str, int]):
+    """Surface token → stem id; computes and remembers misses (dict ``__missing__``).
+
+    A text compound split into known parts maps to ``-1 - k``, where ``k`` indexes the
+    tuple of part ids in ``index.compounds``; a token in no label maps to ``index.unknown``.
+    """
 
     def __init__(self, index: _LangIndex) -> None:
         super().__init__()
         self._index = index
 
-    def __missing__(self, token: str) -> str:
-        if len(self) >= _CACHE_LIMIT:
-            self.clear()  # bounded memory in long-running workers; refills quickly (Zipf)
-        code = self._index.code_for_token(token)
-        self[token] = code
-        return code
+    def __missing__(self, token: str) -> int:
+        token_id = self._index.id_for_token(token)
+        self[token] = token_id
+        return token_id
 
 
 class _LangIndex:
-    """Vocabulary, automaton and token cache for the labels of one language."""
+    """Vocabulary, label trie (as numpy arrays) and token cache for one language's labels.
+
+    The trie's edges are stem ids. Root edges are a dense array indexed by stem id; the other
+    edges are the sorted keys ``node * stride + stem id``, so one ``np.searchsorted`` follows
+    the edge for every position of a text at once (see ``SkillExtractor._scan``).
+    """
 
     def __init__(self, lang: str, labels: Sequence[tuple[str, str, str]], min_chars: int) -> None:
         self.lang = lang
@@ -153,28 +133,21 @@ class _LangIndex:
         for _, _, _, variants in parsed:
             for variant in variants:
                 stem_counts.update(variant)
-        # Frequent stems get the smallest ids; see the key ordering below for why.
-        stem_ids = {stem: i for i, (stem, _) in enumerate(stem_counts.most_common())}
-        n_vocab = len(stem_ids)
-        # Ids: stems 0..n-1, their "break" variants n..2n-1 (a token right after a phrase
-        # break), and 2n for tokens that are in no label.
-        book = _CodeBook(2 * n_vocab + 1)
-        self.width = book.WIDTH
-        self.vocab = {stem: book.code(i) for stem, i in stem_ids.items()}
-        self.break_variant = {book.code(i): book.code(n_vocab + i) for i in range(n_vocab)}
-        self.unknown = book.code(2 * n_vocab)
+        self.vocab = {stem: i for i, (stem, _) in enumerate(stem_counts.most_common())}
+        self.unknown = len(self.vocab)  # the id of tokens that are in no label
+        self.stride = self.unknown + 1
+        self.compounds: list[tuple[int, ...]] = []
         entries: list[_Entry] = []
-        self.automaton = ahocorasick.Automaton()
-        entry_of: dict[str, int] = {}
+        entry_of: dict[tuple[int, ...], int] = {}
         for uri, label, kind, variants in parsed:
             upper = bool(_ACRONYM.match(label.strip()))
             phrase = normalise_phrase(label)
             for variant in variants:
-                key = "".join(self.vocab[s] for s in variant)
+                key = tuple(self.vocab[s] for s in variant)
                 idx = entry_of.get(key)
                 if idx is None:
                     idx = entry_of[key] = len(entries)
-                    entries.append(_Entry(len(key), upper))
+                    entries.append(_Entry(upper))
                 entry = entries[idx]
                 # A key is case-sensitive only if every label producing it is an acronym.
                 entry.requires_upper = entry.requires_upper and upper
@@ -183,28 +156,46 @@ class _LangIndex:
                 old = entry.targets.get(uri)
                 if old is None or weight > old.weight:
                     entry.targets[uri] = _Target(uri, label, kind, phrase, weight)
-        # pyahocorasick finds a child by scanning the node's children in insertion order.
-        # Inserting keys in code order puts the codes of frequent stems (small ids, small
-        # digits) first in every child list, so the common lookups stop early.
-        keys: list[tuple[str, int]] = []
-        for key, idx in entry_of.items():
-            head, tail = key[: self.width], key[self.width :]
-            keys.append((key, idx))
-            keys.append((self.break_variant[head] + tail, idx))
-        for key, idx in sorted(keys):
-            self.automaton.add_word(key, idx)
-        if entries:
-            self.automaton.make_automaton()
+        self._build_trie(entry_of)
         # Flatten to tuples of str/float: the garbage collector untracks those, so hundreds of
         # thousands of label objects do not slow down every full collection in the worker.
-        self.n_codes = np.array([e.n_codes for e in entries], dtype=np.intp)
         self.requires_upper = [e.requires_upper for e in entries]
         self.targets: list[tuple[tuple[str, str, str, str, float], ...]] = [
             tuple((t.uri, t.label, t.kind, t.phrase, t.weight) for t in e.targets.values())
             for e in entries
         ]
         self.n_entries = len(entries)
-        self.cache = _TokenCodes(self)
+        self.cache = _TokenIds(self)
+
+    def _build_trie(self, entry_of: dict[tuple[int, ...], int]) -> None:
+        edges: dict[tuple[int, int], int] = {}
+        node_entry = [-1]
+        for key, idx in entry_of.items():
+            node = 0
+            for stem_id in key:
+                child = edges.get((node, stem_id))
+                if child is None:
+                    child = edges[(node, stem_id)] = len(node_entry)
+                    node_entry.append(-1)
+                node = child
+            node_entry[node] = idx
+        n_nodes = len(node_entry)
+        self.node_entry = np.array(node_entry, dtype=np.int64)
+        self.has_children = np.zeros(n_nodes, dtype=np.bool_)
+        self.root_child = np.full(self.stride, -1, dtype=np.int64)
+        inner: list[tuple[int, int]] = []
+        for (parent, stem_id), child in edges.items():
+            self.has_children[parent] = True
+            if parent == 0:
+                self.root_child[stem_id] = child
+            else:
+                inner.append((parent * self.stride + stem_id, child))
+        inner.sort()
+        self.edge_keys = np.array([k for k, _ in inner], dtype=np.int64)
+        self.edge_child = np.array([c for _, c in inner], dtype=np.int64)
+        if not inner:  # searchsorted needs one element to compare with
+            self.edge_keys = np.array([-1], dtype=np.int64)
+            self.edge_child = np.array([0], dtype=np.int64)
 
     def _label_variants(self, label: str) -> list[list[str]]:
         forms = [label]
@@ -233,18 +224,20 @@ class _LangIndex:
                 out.append(stem)
         return [out] if changed else []
 
-    def code_for_token(self, token: str) -> str:
+    def id_for_token(self, token: str) -> int:
         folded = fold(token)
-        stem = self._stem(folded)
-        code = self.vocab.get(stem) or self.vocab.get(folded)
-        if code is not None:
-            return code
+        stem_id = self.vocab.get(self._stem(folded))
+        if stem_id is None:
+            stem_id = self.vocab.get(folded)
+        if stem_id is not None:
+            return stem_id
         if self.compounding and len(folded) >= 6:
             parts = split_compound(folded, self.known, self.lang)
             if parts:
-                codes = [self.vocab.get(self._stem(p)) or self.vocab.get(p) for p in parts]
-                if all(codes):
-                    return "".join(c for c in codes if c)
+                ids = [self.vocab.get(self._stem(p), self.vocab.get(p)) for p in parts]
+                if all(i is not None for i in ids):
+                    self.compounds.append(tuple(i for i in ids if i is not None))
+                    return -len(self.compounds)
         return self.unknown
 
 
@@ -320,37 +313,64 @@ class SkillExtractor:
         return self._to_matches(text, spans[0]) if spans else []
 
     def _scan(self, index: _LangIndex, scan: TextScan) -> _Spans:
-        codes = list(map(index.cache.__getitem__, scan.tokens))
-        variant, width = index.break_variant, index.width
-        for k in scan.after_break:
-            code = codes[k]
-            codes[k] = variant.get(code[:width], code[:width]) + code[width:]
-        code_str = "".join(codes)
-        # Parallel lists of ints rather than a list of tuples: no container objects for the
-        # garbage collector to count, which otherwise triggers collections mid-document.
-        lasts: list[int] = []
-        entry_ids: list[int] = []
-        add_last, add_id = lasts.append, entry_ids.append
-        for last, entry_id in index.automaton.iter_long(code_str):
-            add_last(last)
-            add_id(entry_id)
-        if not lasts:
+        """Leftmost-longest, non-overlapping label matches in one language.
+
+        The text becomes an array of stem ids (one dict lookup per token, in C through
+        ``map``); then the label trie is walked from every position at once: step ``L``
+        follows one edge for each position whose first ``L - 1`` tokens are a label prefix,
+        with one ``np.searchsorted`` over the sorted edge keys. The number of live positions
+        falls quickly (most words start no label), so the walk costs a few passes over the
+        token array whatever the number of labels.
+        """
+        if len(index.cache) >= _CACHE_LIMIT:
+            # Bounded memory in long-running workers; refills quickly (Zipf). Cleared between
+            # texts only: the compound ids handed out during a text index ``compounds``.
+            index.cache.clear()
+            index.compounds.clear()
+        n_tokens = len(scan.tokens)
+        ids = np.fromiter(map(index.cache.__getitem__, scan.tokens), np.int64, count=n_tokens)
+        first_unit: npt.NDArray[np.intp] | None = None
+        if ids.min() < 0:
+            ids, first_unit = _expand_compounds(ids, index.compounds)
+        n_units = len(ids)
+        # A label may start right after a phrase break but never continue across one.
+        breaks = np.zeros(n_units + 1, dtype=np.bool_)
+        after = np.asarray(scan.after_break, dtype=np.intp)
+        breaks[after if first_unit is None else first_unit[after]] = True
+        breaks[n_units] = True  # the end of the text stops every walk
+        best_len = np.zeros(n_units, dtype=np.intp)
+        best_entry = np.zeros(n_units, dtype=np.int64)
+        node = index.root_child[ids]
+        starts = np.flatnonzero(node >= 0)
+        node = node[starts]
+        ids = np.append(ids, index.unknown)
+        length = 1
+        while starts.size:
+            entry = index.node_entry[node]
+            hit = entry >= 0
+            best_len[starts[hit]] = length  # longer matches overwrite shorter ones
+            best_entry[starts[hit]] = entry[hit]
+            live = index.has_children[node] & ~breaks[starts + length]
+            starts, node = starts[live], node[live]
+            keys = node * index.stride + ids[starts + length]
+            at = np.searchsorted(index.edge_keys, keys)
+            np.minimum(at, len(index.edge_keys) - 1, out=at)
+            found = index.edge_keys[at] == keys
+            starts, node = starts[found], index.edge_child[at[found]]
+            length += 1
+        first = np.flatnonzero(best_len)
+        if not first.size:
             return _Spans(index.lang, [], [], [])
-        last_code = np.array(lasts, dtype=np.intp)
-        first_code = last_code - index.n_codes[entry_ids] + 1
-        if len(code_str) == width * len(codes):
-            first_tok, last_tok = first_code // width, last_code // width
-        else:
-            # Some tokens were split into several codes (compounds): map code → token index.
-            lengths = np.fromiter(map(len, codes), dtype=np.intp, count=len(codes))
-            token_of = np.repeat(np.arange(len(codes)), lengths)
-            first_tok, last_tok = token_of[first_code], token_of[last_code]
-        return _Spans(
-            index.lang,
-            scan.starts[first_tok].tolist(),
-            scan.ends[last_tok].tolist(),
-            entry_ids,
-        )
+        lengths = best_len[first]
+        last = first + lengths - 1
+        if first.size > 1 and not np.all(first[1:] > last[:-1]):
+            keep = _leftmost_longest(first.tolist(), last.tolist())
+            first, last = first[keep], last[keep]
+        entry_ids = best_entry[first].tolist()
+        if first_unit is not None:
+            token_of = np.repeat(np.arange(n_tokens), np.diff(np.append(first_unit, n_units)))
+            first, last = token_of[first], token_of[last]
+        return _Spans(index.lang, scan.starts[first].tolist(), scan.ends[last].tolist(), entry_ids)
 
     def _to_matches(self, text: str, spans: _Spans) -> list[SkillMatch]:
         out: list[SkillMatch] = []
@@ -384,6 +404,36 @@ class SkillExtractor:
             if match.score > best.get(match.uri, 0.0):
                 best[match.uri] = match.score
         return best
+
+
+def _expand_compounds(
+    ids: npt.NDArray[np.int64], compounds: list[tuple[int, ...]]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """Replace each compound token (id ``-1 - k``) by its parts' ids.
+
+    Returns the per-unit ids and the index of every token's first unit.
+    """
+    sizes = np.ones(len(ids), dtype=np.intp)
+    split = np.flatnonzero(ids < 0)
+    parts = [compounds[-1 - int(ids[i])] for i in split]
+    sizes[split] = [len(p) for p in parts]
+    first_unit = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    units = np.repeat(ids, sizes)
+    for i, part in zip(split.tolist(), parts, strict=True):
+        start = int(first_unit[i])
+        units[start : start + len(part)] = part
+    return units, first_unit
+
+
+def _leftmost_longest(first: list[int], last: list[int]) -> list[int]:
+    """Indices of the greedy left-to-right choice among spans sorted by start."""
+    keep: list[int] = []
+    reach = -1
+    for i, (start, end) in enumerate(zip(first, last, strict=True)):
+        if start > reach:
+            keep.append(i)
+            reach = end
+    return keep
 
 
 class _Spans(NamedTuple):
