@@ -15,6 +15,7 @@ from tests.factories import PASSWORD, make_agency, make_member
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture
 def browser_page() -> Iterator[Any]:
     yield from browser.browser_page()

@@ -47,9 +47,9 @@ def test_admin_imports_a_layoff_and_the_employer_sees_aggregates(
     employer_for_contact = make_employer(agency, "Havnegade Logistik")
     contact = make_member(agency, Role.EMPLOYER_CONTACT, employer=employer_for_contact)
     broken = tmp_path / "layoff.xlsx"
-    broken.write_bytes(xlsx_bytes(_rows(broken=True)))  # type: ignore[arg-type]
+    broken.write_bytes(xlsx_bytes(_rows(broken=True)))
     fixed = tmp_path / "layoff-fixed.xlsx"
-    fixed.write_bytes(xlsx_bytes(_rows(broken=False)))  # type: ignore[arg-type]
+    fixed.write_bytes(xlsx_bytes(_rows(broken=False)))
     admin_code = current_totp_code(admin.user)
     contact_code = current_totp_code(contact.user)
     page = request.getfixturevalue("browser_page")

@@ -10,7 +10,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from springboard.employers.models import Cohort, CohortTask, Employer, Engagement, Enrolment, ReportingLevel
+from springboard.employers.models import (
+    Cohort,
+    CohortTask,
+    Employer,
+    Engagement,
+    Enrolment,
+    ReportingLevel,
+)
 from springboard.employers.services import enrolment_set_employer_consent
 from springboard.privacy.models import AuditEvent
 from tests.employer_fixtures import csv_bytes, make_cohort, make_engagement, person_row
@@ -24,47 +31,85 @@ def test_admin_creates_employer_engagement_cohort_and_imports(
 ) -> None:
     slug = world.a.agency.slug
     client.force_login(world.a.admin.user)
-    response = client.post(reverse("employers:employer_create", kwargs={"agency_slug": slug}),
-                           {"name": "Havnegade Logistik", "agency": world.b.agency.pk})
+    response = client.post(
+        reverse("employers:employer_create", kwargs={"agency_slug": slug}),
+        {"name": "Havnegade Logistik", "agency": world.b.agency.pk},
+    )
     employer = Employer.objects.get(name="Havnegade Logistik")
     assert employer.agency == world.a.agency
     assert response["Location"].endswith(f"/employers/{employer.public_id}/")
 
     client.post(
-        reverse("employers:engagement_create", kwargs={"agency_slug": slug, "public_id": employer.public_id}),
-        {"name": "2026", "start_date": "2026-03-01", "duration_months": 6, "budget_amount": "2500",
-         "budget_currency": "DKK", "reporting_level": ReportingLevel.AGGREGATE},
+        reverse(
+            "employers:engagement_create",
+            kwargs={"agency_slug": slug, "public_id": employer.public_id},
+        ),
+        {
+            "name": "2026",
+            "start_date": "2026-03-01",
+            "duration_months": 6,
+            "budget_amount": "2500",
+            "budget_currency": "DKK",
+            "reporting_level": ReportingLevel.AGGREGATE,
+        },
     )
     engagement = Engagement.objects.get(employer=employer)
     bad = client.post(
-        reverse("employers:engagement_create", kwargs={"agency_slug": slug, "public_id": employer.public_id}),
-        {"name": "x", "start_date": "2026-03-01", "duration_months": 24, "budget_amount": "-1",
-         "budget_currency": "DKK", "reporting_level": ReportingLevel.AGGREGATE},
+        reverse(
+            "employers:engagement_create",
+            kwargs={"agency_slug": slug, "public_id": employer.public_id},
+        ),
+        {
+            "name": "x",
+            "start_date": "2026-03-01",
+            "duration_months": 24,
+            "budget_amount": "-1",
+            "budget_currency": "DKK",
+            "reporting_level": ReportingLevel.AGGREGATE,
+        },
     )
     assert set(bad.context["form"].errors) == {"duration_months", "budget_amount"}
 
     client.post(
-        reverse("employers:cohort_create", kwargs={"agency_slug": slug, "public_id": engagement.public_id}),
-        {"name": "Round 1", "notice_date": "2026-03-02", "expected_size": 20, "locations": "Aarhus, Vejle"},
+        reverse(
+            "employers:cohort_create",
+            kwargs={"agency_slug": slug, "public_id": engagement.public_id},
+        ),
+        {
+            "name": "Round 1",
+            "notice_date": "2026-03-02",
+            "expected_size": 20,
+            "locations": "Aarhus, Vejle",
+        },
     )
     cohort = Cohort.objects.get(engagement=engagement)
     assert CohortTask.objects.filter(cohort=cohort).count() == 6
     task = CohortTask.objects.filter(cohort=cohort).first()
     assert task is not None
     toggled = client.post(
-        reverse("employers:cohort_task_toggle", kwargs={"agency_slug": slug, "public_id": task.public_id}),
-        {"done": "1"}, headers={"HX-Request": "true"},
+        reverse(
+            "employers:cohort_task_toggle",
+            kwargs={"agency_slug": slug, "public_id": task.public_id},
+        ),
+        {"done": "1"},
+        headers={"HX-Request": "true"},
     )
     assert toggled.status_code == 200 and "<html" not in toggled.text
     task.refresh_from_db()
     assert task.done_at is not None
 
-    upload_url = reverse("employers:import_upload", kwargs={"agency_slug": slug, "public_id": engagement.public_id})
+    upload_url = reverse(
+        "employers:import_upload", kwargs={"agency_slug": slug, "public_id": engagement.public_id}
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(upload_url, {
-            "file": SimpleUploadedFile("hr.csv", csv_bytes([person_row(n) for n in range(10)])),
-            "cohort": str(cohort.public_id), "default_language": "da",
-        })
+        response = client.post(
+            upload_url,
+            {
+                "file": SimpleUploadedFile("hr.csv", csv_bytes([person_row(n) for n in range(10)])),
+                "cohort": str(cohort.public_id),
+                "default_language": "da",
+            },
+        )
     detail_url = response["Location"]
     page = client.get(detail_url)
     assert "E-mailadres" in page.text  # the mapping form lists the file's own headers
@@ -81,7 +126,12 @@ def test_admin_creates_employer_engagement_cohort_and_imports(
     assert "10 new" in done.text
     assert Enrolment.objects.filter(cohort=cohort).count() == 10
 
-    sheet = client.get(reverse("employers:cohort_invitation_sheet", kwargs={"agency_slug": slug, "public_id": cohort.public_id}))
+    sheet = client.get(
+        reverse(
+            "employers:cohort_invitation_sheet",
+            kwargs={"agency_slug": slug, "public_id": cohort.public_id},
+        )
+    )
     assert sheet["Content-Type"] == "application/pdf"
     assert sheet.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="invitation_sheet.download").exists()
@@ -94,10 +144,13 @@ def test_error_preview_lists_rows_and_downloads_a_report(
     slug = world.a.agency.slug
     client.force_login(world.a.admin.user)
     rows = [person_row(n) for n in range(6)]
-    rows[2] = person_row(2, **{"E-mailadres": "=HYPERLINK(\"http://evil\")"})
+    rows[2] = person_row(2, **{"E-mailadres": '=HYPERLINK("http://evil")'})
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("employers:import_upload", kwargs={"agency_slug": slug, "public_id": engagement.public_id}),
+            reverse(
+                "employers:import_upload",
+                kwargs={"agency_slug": slug, "public_id": engagement.public_id},
+            ),
             {"file": SimpleUploadedFile("hr.csv", csv_bytes(rows)), "default_language": "en"},
         )
         detail_url = response["Location"]
@@ -120,11 +173,21 @@ def _enrol_canary(world: World, capture: Any) -> Engagement:
     with capture(execute=True):
         for n in range(3):
             services.candidate_enrol(
-                engagement=engagement, cohort=cohort, actor=world.a.admin,
-                values={"full_name": f"{CANARY} Person {n}", "email": f"canary{n}@{CANARY.lower()}.example",
-                        "phone": "", "employee_number": f"{CANARY}{n}", "job_title": f"{CANARY} title",
-                        "department": "", "location": "", "notice_date": "", "last_working_day": "",
-                        "language": "en"},
+                engagement=engagement,
+                cohort=cohort,
+                actor=world.a.admin,
+                values={
+                    "full_name": f"{CANARY} Person {n}",
+                    "email": f"canary{n}@{CANARY.lower()}.example",
+                    "phone": "",
+                    "employee_number": f"{CANARY}{n}",
+                    "job_title": f"{CANARY} title",
+                    "department": "",
+                    "location": "",
+                    "notice_date": "",
+                    "last_working_day": "",
+                    "language": "en",
+                },
             )
     return engagement
 
@@ -165,13 +228,16 @@ def test_consented_status_shows_only_people_who_allowed_it(
     first, second = Enrolment.objects.select_related("candidate")[:2]
     enrolment_set_employer_consent(enrolment=first, actor=first.candidate, allowed=True)
     client.force_login(world.a.contact.user)
-    page = client.get(reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug}))
+    page = client.get(
+        reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
+    )
     assert first.candidate.user.full_name in page.text
     assert second.candidate.user.full_name not in page.text
 
 
-def test_candidate_gives_and_withdraws_consent(world: World, client: Client,
-                                               django_capture_on_commit_callbacks: Any) -> None:
+def test_candidate_gives_and_withdraws_consent(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     _enrol_canary(world, django_capture_on_commit_callbacks)
     enrolment = Enrolment.objects.select_related("candidate__user").first()
     assert enrolment is not None

@@ -8,7 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from springboard.employers import access, services
@@ -185,7 +185,7 @@ def employer_list(
 @router.post("/a/{agency_slug}/employers", response={201: EmployerOut})
 def employer_create(
     request: HttpRequest, agency_slug: str, payload: EmployerIn
-) -> tuple[int, EmployerOut]:
+) -> Status[EmployerOut]:
     viewer = require(request, Cap.MANAGE_EMPLOYERS)
     employer = services.employer_save(
         agency=viewer.agency,
@@ -193,7 +193,7 @@ def employer_create(
         name=payload.name,
         registration_number=payload.registration_number,
     )
-    return 201, EmployerOut.of(employer)
+    return Status(201, EmployerOut.of(employer))
 
 
 @router.get("/a/{agency_slug}/employers/{employer_id}", response=EmployerOut, url_name="employer")
@@ -216,7 +216,7 @@ def engagement_list(
 @router.post("/a/{agency_slug}/employers/{employer_id}/engagements", response={201: EngagementOut})
 def engagement_create(
     request: HttpRequest, agency_slug: str, employer_id: UUID, payload: EngagementIn
-) -> tuple[int, EngagementOut]:
+) -> Status[EngagementOut]:
     employer = access.get_employer(request, employer_id, need=Cap.MANAGE_EMPLOYERS)
     if not 3 <= payload.duration_months <= 12:
         raise DomainError("duration_months must be between 3 and 12.", field="duration_months")
@@ -228,7 +228,7 @@ def engagement_create(
         contacts=[],
         **payload.dict(),
     )
-    return 201, EngagementOut.of(engagement)
+    return Status(201, EngagementOut.of(engagement))
 
 
 @router.get(
@@ -257,14 +257,14 @@ def cohort_list(request: HttpRequest, agency_slug: str, engagement_id: UUID) -> 
 @router.post("/a/{agency_slug}/engagements/{engagement_id}/cohorts", response={201: CohortOut})
 def cohort_create(
     request: HttpRequest, agency_slug: str, engagement_id: UUID, payload: CohortIn
-) -> tuple[int, CohortOut]:
+) -> Status[CohortOut]:
     engagement = access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
     if payload.expected_size < 0:
         raise DomainError("expected_size must not be negative.", field="expected_size")
     cohort = services.cohort_create(
         engagement=engagement, actor=current_membership(request), **payload.dict()
     )
-    return 201, CohortOut.of(cohort)
+    return Status(201, CohortOut.of(cohort))
 
 
 @router.post(
@@ -279,7 +279,7 @@ def import_create(
     file: File[UploadedFile],
     cohort_id: Form[UUID | None] = None,
     default_language: Form[str] = "en",
-) -> tuple[int, ImportOut]:
+) -> Status[ImportOut]:
     """Upload an HR export; its columns are mapped automatically and every row is checked."""
     engagement = access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
     viewer = require(request, Cap.ENROL_CANDIDATES)
@@ -302,7 +302,7 @@ def import_create(
     )
     mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
     upload = services.enrolment_import_check(upload=upload, actor=viewer, mapping=mapping)
-    return 201, ImportOut.of(upload)
+    return Status(201, ImportOut.of(upload))
 
 
 @router.get("/a/{agency_slug}/imports/{import_id}", response=ImportOut, url_name="import")
@@ -313,11 +313,11 @@ def import_detail(request: HttpRequest, agency_slug: str, import_id: UUID) -> Im
 @router.post(
     "/a/{agency_slug}/imports/{import_id}/start", response={202: ImportOut}, url_name="import_start"
 )
-def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> tuple[int, ImportOut]:
+def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> Status[ImportOut]:
     upload = access.get_import(request, import_id, need=Cap.ENROL_CANDIDATES)
     upload = services.enrolment_import_start(upload=upload, actor=current_membership(request))
     upload.refresh_from_db()
-    return 202, ImportOut.of(upload)
+    return Status(202, ImportOut.of(upload))
 
 
 @router.get(

@@ -22,7 +22,6 @@ from springboard.tenancy.roles import Role
 
 # Smallest group an employer may see as a number; smaller groups read "fewer than 5".
 MIN_GROUP = 5
-BATCH = 1000
 
 
 def employers_of(agency: Agency, *, search: str = "") -> QuerySet[Employer]:
@@ -87,16 +86,15 @@ def imports_of(engagement: Engagement) -> QuerySet[EnrolmentImport]:
 
 
 def existing_people(engagement: Engagement, emails: Iterable[str]) -> ExistingPeople:
-    wanted = sorted({e for e in emails if e})
-    staff: set[str] = set()
-    for start in range(0, len(wanted), BATCH):
-        staff.update(
-            Membership.objects.filter(
-                agency_id=engagement.agency_id, user__email__in=wanted[start : start + BATCH]
-            )
-            .exclude(role=Role.CANDIDATE)
-            .values_list("user__email", flat=True)
-        )
+    # Staff are few: find the agency's staff e-mails once instead of looking up every row.
+    wanted = {e for e in emails if e}
+    staff = {
+        email
+        for email in Membership.objects.filter(agency_id=engagement.agency_id)
+        .exclude(role=Role.CANDIDATE)
+        .values_list("user__email", flat=True)
+        if email in wanted
+    }
     numbers = dict(
         Enrolment.objects.filter(engagement=engagement)
         .exclude(employee_number="")
@@ -205,7 +203,8 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
     )
     for row in grouped:
         counts[(row["engagement_id"], row["cohort_id"])] = {
-            key: int(row[key]) for key in ENROLMENT_STATUSES
+            "invited": int(row["invited"]),
+            "started": int(row["started"]),
         }
     consented: dict[int, list[tuple[str, str]]] = {e.pk: [] for e in engagements}
     shared = Enrolment.objects.filter(

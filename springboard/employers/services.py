@@ -51,7 +51,7 @@ from springboard.privacy.services import audit_record
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
-INVITATION_TASK_CHUNK = 250
+INVITATION_TASK_CHUNK = 500
 
 # The preparation steps an agency starts with; agencies edit their own copy.
 DEFAULT_CHECKLIST = (
@@ -236,16 +236,10 @@ def cohort_task_set_done(*, task: CohortTask, actor: Membership, done: bool) -> 
     return locked
 
 
-def _enqueue_invitations(invitation_ids: list[int]) -> None:
-    public_ids = [
-        str(p)
-        for p in Invitation.objects.filter(pk__in=invitation_ids).values_list(
-            "public_id", flat=True
-        )
-    ]
-    for start in range(0, len(public_ids), INVITATION_TASK_CHUNK):
+def _enqueue_invitations(invitation_ids: list[str]) -> None:
+    for start in range(0, len(invitation_ids), INVITATION_TASK_CHUNK):
         tasks.send_candidate_invitations.enqueue(
-            invitation_ids=public_ids[start : start + INVITATION_TASK_CHUNK]
+            invitation_ids=invitation_ids[start : start + INVITATION_TASK_CHUNK]
         )
 
 

@@ -1,9 +1,10 @@
 """Bulk inserts without building a model instance per row.
 
 `QuerySet.bulk_create` spends most of its time constructing and preparing model objects; for
-imports of thousands of rows we insert plain value tuples with `executemany`. Values of fields
-whose database form differs from the Python one (UUIDs, dates, datetimes, decimals, JSON) are
-prepared by the field itself, exactly as the ORM would; the rest pass through unchanged.
+imports of thousands of rows we insert plain value tuples (COPY on PostgreSQL, `executemany`
+elsewhere). Values of fields whose database form differs from the Python one (UUIDs, dates,
+datetimes, decimals, JSON) are prepared by the field itself, exactly as the ORM would; the rest
+pass through unchanged.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def insert_rows(
     # Only quoted names from the model's own metadata are formatted in; values are parameters.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),  # type: ignore[union-attr]
+        ", ".join(quote(str(f.column)) for f in fields),  # type: ignore[union-attr]
         ", ".join(["%s"] * len(fields)),
     )
     prepared: list[Sequence[Any]] = []
@@ -60,7 +61,17 @@ def insert_rows(
     if not prepared:
         return 0
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        if connection.vendor == "postgresql":
+            # COPY streams all rows in one statement: far fewer round trips than one INSERT each.
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                quote(model._meta.db_table),
+                ", ".join(quote(str(f.column)) for f in fields),  # type: ignore[union-attr]
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for values in prepared:
+                    copy.write_row(values)
+        else:
+            cursor.executemany(sql, prepared)
     return len(prepared)
 
 
@@ -70,12 +81,44 @@ def _chunk_size(model: type[models.Model]) -> int:
 
 
 def ids_by(
-    model: type[models.Model], key: str, values: Sequence[Any], **filters: Any
+    model: type[models.Model], key: str, values: Sequence[Any], **equal: Any
 ) -> Mapping[Any, int]:
-    """Primary keys of rows whose `key` is in `values`, in chunks the databases accept."""
+    """Primary keys of rows whose `key` is in `values` (and whose fields equal `equal`; None
+    means IS NULL).
+
+    Raw SQL because preparing a lookup with thousands of values costs more than running it; on
+    PostgreSQL the values travel as one array parameter (`= ANY(%s)`).
+    """
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    key_field = meta.get_field(key)
+    key_column = quote(str(key_field.column))  # type: ignore[union-attr]
+    prepare = _preparer(key_field, connection) or (lambda value: value)
+    filters = [
+        f"{quote(str(meta.get_field(name).column))} {'IS NULL' if value is None else '= %s'}"  # type: ignore[union-attr]
+        for name, value in equal.items()
+    ]
+    filter_params = [
+        value.pk if isinstance(value, models.Model) else value
+        for value in equal.values()
+        if value is not None
+    ]
+    postgres = connection.vendor == "postgresql"
+    size = len(values) if postgres else _chunk_size(model) - len(filter_params)
     found: dict[Any, int] = {}
-    size = _chunk_size(model)
-    for start in range(0, len(values), size):
-        query = model._default_manager.filter(**{f"{key}__in": values[start : start + size]}, **filters)
-        found.update(query.values_list(key, "pk"))  # type: ignore[arg-type]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), max(size, 1)):
+            chunk = [prepare(value) for value in values[start : start + size]]
+            match = "= ANY(%s)" if postgres else "IN ({})".format(", ".join(["%s"] * len(chunk)))
+            # Only quoted names from the model's own metadata are formatted in.
+            sql = "SELECT {}, {} FROM {} WHERE {}".format(  # noqa: S608
+                key_column,
+                quote(str(meta.pk.column)),  # type: ignore[union-attr]
+                quote(meta.db_table),
+                " AND ".join([f"{key_column} {match}", *filters]),
+            )
+            params = [chunk] if postgres else list(chunk)
+            cursor.execute(sql, [*params, *filter_params])
+            found.update(cursor.fetchall())
     return found

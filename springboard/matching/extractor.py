@@ -166,6 +166,7 @@ class _LangIndex:
         ]
         self.n_entries = len(entries)
         self.cache = _TokenIds(self)
+        self.matched_rows: dict[tuple[int, str], tuple[tuple[str, str, str, float], ...]] = {}
 
     def _build_trie(self, entry_of: dict[tuple[int, ...], int]) -> None:
         edges: dict[tuple[int, int], int] = {}
@@ -180,7 +181,7 @@ class _LangIndex:
                 node = child
             node_entry[node] = idx
         n_nodes = len(node_entry)
-        self.node_entry = np.array(node_entry, dtype=np.int64)
+        self.node_entry = np.array(node_entry, dtype=np.int32)
         self.has_children = np.zeros(n_nodes, dtype=np.bool_)
         self.root_child = np.full(self.stride, -1, dtype=np.int64)
         inner: list[tuple[int, int]] = []
@@ -223,6 +224,17 @@ class _LangIndex:
             else:
                 out.append(stem)
         return [out] if changed else []
+
+    def rows_for(self, entry_id: int, surface: str) -> tuple[tuple[str, str, str, float], ...]:
+        """``(uri, label, kind, score)`` of every concept that ``surface`` matches as
+        ``entry_id``; remembered per (entry, surface) in :attr:`matched_rows`."""
+        if self.requires_upper[entry_id] and not surface.isupper():
+            return ()
+        phrase = normalise_phrase(surface)
+        return tuple(
+            (uri, label, kind, weight if phrase == label_phrase else weight * INEXACT_WEIGHT)
+            for uri, label, kind, label_phrase, weight in self.targets[entry_id]
+        )
 
     def id_for_token(self, token: str) -> int:
         folded = fold(token)
@@ -274,7 +286,6 @@ class SkillExtractor:
         }
         self.fallback_langs = tuple(normalise_lang(x) for x in fallback_langs)
         self.version = version
-        self._phrase_cache: dict[str, str] = {}
 
     @property
     def langs(self) -> tuple[str, ...]:
@@ -339,7 +350,7 @@ class SkillExtractor:
         breaks[after if first_unit is None else first_unit[after]] = True
         breaks[n_units] = True  # the end of the text stops every walk
         best_len = np.zeros(n_units, dtype=np.intp)
-        best_entry = np.zeros(n_units, dtype=np.int64)
+        best_entry = np.zeros(n_units, dtype=np.int32)
         node = index.root_child[ids]
         starts = np.flatnonzero(node >= 0)
         node = node[starts]
@@ -363,9 +374,8 @@ class SkillExtractor:
             return _Spans(index.lang, [], [], [])
         lengths = best_len[first]
         last = first + lengths - 1
-        if first.size > 1 and not np.all(first[1:] > last[:-1]):
-            keep = _leftmost_longest(first.tolist(), last.tolist())
-            first, last = first[keep], last[keep]
+        if first.size > 1:
+            first, last = _leftmost_longest(first, last)
         entry_ids = best_entry[first].tolist()
         if first_unit is not None:
             token_of = np.repeat(np.arange(n_tokens), np.diff(np.append(first_unit, n_units)))
@@ -374,27 +384,26 @@ class SkillExtractor:
 
     def _to_matches(self, text: str, spans: _Spans) -> list[SkillMatch]:
         out: list[SkillMatch] = []
-        phrases = self._phrase_cache
-        if len(phrases) > _CACHE_LIMIT:
-            phrases.clear()
-        index = self._indexes[spans.lang]
+        append = out.append
         langs = spans.langs or [spans.lang] * len(spans.starts)
         # tuple.__new__ skips the NamedTuple's Python-level __new__: 3x cheaper per match.
         new = tuple.__new__
+        index = self._indexes[spans.lang]
+        rows_of = index.matched_rows
+        if len(rows_of) > _CACHE_LIMIT:
+            rows_of.clear()
         for start, end, entry_id, lang in zip(
             spans.starts, spans.ends, spans.entry_ids, langs, strict=True
         ):
             if lang != index.lang:
                 index = self._indexes[lang]
+                rows_of = index.matched_rows
             surface = text[start:end]
-            if index.requires_upper[entry_id] and not surface.isupper():
-                continue
-            phrase = phrases.get(surface)
-            if phrase is None:
-                phrase = phrases[surface] = normalise_phrase(surface)
-            for uri, label, kind, label_phrase, weight in index.targets[entry_id]:
-                score = weight if phrase == label_phrase else weight * INEXACT_WEIGHT
-                out.append(new(SkillMatch, (uri, start, end, surface, label, lang, kind, score)))
+            rows = rows_of.get((entry_id, surface))
+            if rows is None:
+                rows = rows_of[(entry_id, surface)] = index.rows_for(entry_id, surface)
+            for uri, label, kind, score in rows:
+                append(new(SkillMatch, (uri, start, end, surface, label, lang, kind, score)))
         return out
 
     def extract_uris(self, text: str, lang: str | None = None) -> dict[str, float]:
@@ -425,15 +434,35 @@ def _expand_compounds(
     return units, first_unit
 
 
-def _leftmost_longest(first: list[int], last: list[int]) -> list[int]:
-    """Indices of the greedy left-to-right choice among spans sorted by start."""
-    keep: list[int] = []
-    reach = -1
-    for i, (start, end) in enumerate(zip(first, last, strict=True)):
-        if start > reach:
-            keep.append(i)
-            reach = end
-    return keep
+def _leftmost_longest(
+    first: npt.NDArray[np.intp], last: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The greedy left-to-right choice among spans sorted by start (one per start).
+
+    A span that starts after every earlier span has ended is always chosen; Python only
+    decides inside runs of overlapping spans.
+    """
+    reach = np.maximum.accumulate(last)
+    clear = np.ones(len(first), dtype=np.bool_)
+    clear[1:] = first[1:] > reach[:-1]
+    if clear.all():
+        return first, last
+    keep = clear.copy()
+    # Runs of overlapping spans: each starts at a "clear" span; walk only those runs.
+    crowded = np.flatnonzero(~clear)
+    run_heads = np.unique(np.searchsorted(np.flatnonzero(clear), crowded, side="right") - 1)
+    heads = np.flatnonzero(clear)
+    firsts, lasts = first.tolist(), last.tolist()
+    n = len(firsts)
+    for head in heads[run_heads].tolist():
+        end = lasts[head]
+        i = head + 1
+        while i < n and not clear[i]:
+            if firsts[i] > end:
+                keep[i] = True
+                end = lasts[i]
+            i += 1
+    return first[keep], last[keep]
 
 
 class _Spans(NamedTuple):

@@ -138,7 +138,9 @@ class _Collected:
     melo_names: dict[tuple[str, str], str] = field(default_factory=dict)  # (uri, lang) → name
 
 
-def _add_label(collected: _Collected, owner: str, uri: str, lang: str, text: str, kind: str) -> None:
+def _add_label(
+    collected: _Collected, owner: str, uri: str, lang: str, text: str, kind: str
+) -> None:
     text = " ".join(text.split())
     if not text or len(text) > LABEL_MAX:
         return
@@ -171,9 +173,10 @@ def _collect(plan: Plan) -> _Collected:
     for corpus in plan.of_kind("melo_corpus"):
         mapping = mappings[corpus.lang]
         for label in esco_files.iter_melo_labels(corpus.path, mapping.path):
-            owner = _melo_owner(label.uri)
-            if owner is None:
+            melo_owner = _melo_owner(label.uri)
+            if melo_owner is None:
                 continue
+            owner = melo_owner
             collected.label_scopes.add((owner, label.lang))
             if label.kind == "preferred":
                 collected.melo_names.setdefault((label.uri, label.lang), label.label)
@@ -325,7 +328,7 @@ def _clear_all() -> TableResult:
         IscoGroup,
         SkillGroup,
     ):
-        deleted, _ = model.objects.all().delete()
+        deleted, _ = model._default_manager.all().delete()
         result.deleted += deleted
     return result
 
@@ -351,12 +354,9 @@ def _write_concepts(kind: FileKind, collected: _Collected) -> TableResult:
     melo_uris = set(melo)
     if not incoming and not melo_uris:
         return TableResult()
-    existing = {
-        row[0]: row[1:] for row in model.objects.values_list("uri", "pk", *fields).iterator(BATCH)
-    }
-    isco_by_code = (
-        dict(IscoGroup.objects.values_list("code", "pk")) if model is Occupation else {}
-    )
+    rows = model._default_manager.values_list("uri", "pk", *fields).iterator(BATCH)
+    existing = {row[0]: row[1:] for row in rows}
+    isco_by_code = dict(IscoGroup.objects.values_list("code", "pk")) if model is Occupation else {}
     now = timezone.now()
     result = TableResult()
     to_create: list[Concept] = []
@@ -381,21 +381,21 @@ def _write_concepts(kind: FileKind, collected: _Collected) -> TableResult:
             values["skill_type"] = item.skill_type or old_values.get("skill_type", "")
             values["reuse_level"] = item.reuse_level or old_values.get("reuse_level", "")
         if old is None:
-            to_create.append(
-                model(uri=uri, public_id=public_id_for(uri), updated_at=now, **values)
-            )
+            to_create.append(model(uri=uri, public_id=public_id_for(uri), updated_at=now, **values))
         elif values != old_values:
-            to_update.append(model(pk=old[0], uri=uri, updated_at=now, **values))
+            changed = model(uri=uri, updated_at=now, **values)
+            changed.pk = old[0]
+            to_update.append(changed)
     for chunk in _batched(to_create, 1000):
-        model.objects.bulk_create(chunk)
+        model._default_manager.bulk_create(chunk)
     if to_update:
-        model.objects.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
+        model._default_manager.bulk_update(to_update, [*fields, "updated_at"], batch_size=500)
     result.created, result.updated = len(to_create), len(to_update)
     return result
 
 
 def _uri_map(model: type[models.Model]) -> dict[str, int]:
-    return dict(model.objects.values_list("uri", "pk").iterator(BATCH))
+    return dict(model._default_manager.values_list("uri", "pk").iterator(BATCH))
 
 
 # --- hierarchy (self references), relations --------------------------------------------------
@@ -426,14 +426,15 @@ def _write_hierarchy(plan: Plan) -> TableResult:
                     result.unresolved += 1
                     continue
                 wanted.setdefault(child, parent)
-        current = dict(model.objects.values_list("pk", attname))
-        changed = [
-            model(pk=pk, updated_at=now, **{attname: wanted.get(pk)})
-            for pk, parent in current.items()
-            if wanted.get(pk) != parent
-        ]
+        current = dict(model._default_manager.values_list("pk", attname))
+        changed = []
+        for pk, parent in current.items():
+            if wanted.get(pk) != parent:
+                concept = model(updated_at=now, **{attname: wanted.get(pk)})
+                concept.pk = pk
+                changed.append(concept)
         if changed:
-            model.objects.bulk_update(changed, [attname, "updated_at"], batch_size=500)
+            model._default_manager.bulk_update(changed, [attname, "updated_at"], batch_size=500)
             result.updated += len(changed)
     return result
 
@@ -455,7 +456,7 @@ def _sync_pairs(
     update: list[models.Model] = []
     for key, value in wanted.items():
         old = existing.pop(key, None)
-        values = dict(zip(key_fields, key, strict=True))
+        values: dict[str, Any] = dict(zip(key_fields, key, strict=True))
         if value_field:
             values[value_field] = value
         if old is None:
@@ -463,13 +464,13 @@ def _sync_pairs(
         elif value_field and old[1] != value:
             update.append(model(pk=old[0], **{value_field: value}))
     for chunk in _batched(create):
-        model.objects.bulk_create(chunk)
+        model._default_manager.bulk_create(chunk)
     if update and value_field:
-        model.objects.bulk_update(update, [value_field], batch_size=500)
-    stale = [pk for pk, _ in existing.values()]
-    for chunk in _batched(stale):
-        model.objects.filter(pk__in=chunk).delete()
-    result.created, result.updated, result.deleted = len(create), len(update), len(stale)
+        model._default_manager.bulk_update(update, [value_field], batch_size=500)
+    stale_ids = [pk for pk, _ in existing.values()]
+    for ids in _batched(stale_ids):
+        model._default_manager.filter(pk__in=ids).delete()
+    result.created, result.updated, result.deleted = len(create), len(update), len(stale_ids)
     return result
 
 
@@ -533,7 +534,9 @@ def _write_occupation_skills(plan: Plan) -> TableResult:
             # Essential wins when a pair is listed twice.
             if wanted.get((occupation, skill)) != "essential":
                 wanted[(occupation, skill)] = rel.relation
-    result = _sync_pairs(OccupationSkill.objects.all(), ("occupation_id", "skill_id"), wanted, "relation")
+    result = _sync_pairs(
+        OccupationSkill.objects.all(), ("occupation_id", "skill_id"), wanted, "relation"
+    )
     result.unresolved = unresolved
     return result
 
@@ -574,10 +577,7 @@ def _write_labels(collected: _Collected) -> TableResult:
         return result
     pk_maps = {owner: _uri_map(model) for owner, model in _OWNER_MODELS.items()}
     names = {
-        owner: {
-            pk: names
-            for pk, names in model.objects.values_list("pk", "names").iterator(BATCH)
-        }
+        owner: dict(model._default_manager.values_list("pk", "names").iterator(BATCH))
         for owner, model in _OWNER_MODELS.items()
     }
     wanted: dict[tuple[str, int, str, str], str] = {}
@@ -623,8 +623,8 @@ def _write_labels(collected: _Collected) -> TableResult:
         Label.objects.bulk_create(chunk)
     if update:
         Label.objects.bulk_update(update, ["kind"], batch_size=500)
-    stale = [pk for pk, _ in existing.values()]
-    for chunk in _batched(stale):
-        Label.objects.filter(pk__in=chunk).delete()
-    result.created, result.updated, result.deleted = len(create), len(update), len(stale)
+    stale_ids = [pk for pk, _ in existing.values()]
+    for ids in _batched(stale_ids):
+        Label.objects.filter(pk__in=ids).delete()
+    result.created, result.updated, result.deleted = len(create), len(update), len(stale_ids)
     return result

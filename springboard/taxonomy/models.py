@@ -144,6 +144,9 @@ class OccupationSkill(models.Model):
             models.Index(fields=("skill", "relation"), name="taxonomy_occskill_skill"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.occupation_id} → {self.skill_id} ({self.relation})"
+
 
 class SkillSkill(models.Model):
     """ESCO's skill-to-skill relations (for instance a knowledge needed by a skill)."""
@@ -156,6 +159,9 @@ class SkillSkill(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=("skill", "related"), name="taxonomy_skillskill_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_id} → {self.related_id} ({self.relation})"
 
 
 class SkillBroader(models.Model):
@@ -187,6 +193,9 @@ class SkillBroader(models.Model):
                 name="taxonomy_skillbroader_group_unique",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_id} ⊂ {self.broader_skill_id or self.broader_group_id}"
 
 
 class LabelKind(models.TextChoices):

@@ -28,5 +28,7 @@ def reference_data_import(
     if sample:
         current = TaxonomyVersion.objects.order_by("-number").first()
         if current is not None and not current.is_sample:
-            raise DomainError("The taxonomy already holds real reference data; not importing the sample.")
+            raise DomainError(
+                "The taxonomy already holds real reference data; not importing the sample."
+            )
     return run_import(path, is_sample=sample, on_progress=on_progress)

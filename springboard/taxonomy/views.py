@@ -26,9 +26,7 @@ def occupation_search(request: HttpRequest, agency_slug: str) -> HttpResponse:
     access.require_browse(request)
     lang = _lang()
     search = request.GET.get("q", "")[: selectors.QUERY_MAX]
-    page = selectors.shown_page(
-        paginate(request, selectors.occupation_search(search, lang)), lang
-    )
+    page = selectors.shown_page(paginate(request, selectors.occupation_search(search, lang)), lang)
     context = {
         "page": page,
         "search": search,

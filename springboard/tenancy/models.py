@@ -30,7 +30,10 @@ class Agency(models.Model):
 
 class Membership(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    # Leading column of the (agency, user) unique constraint, which serves as its index.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )

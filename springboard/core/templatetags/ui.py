@@ -18,7 +18,7 @@ def bootstrap_widget(field: forms.BoundField) -> SafeString:
         css = "form-select"
     else:
         css = "form-control"
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         attrs["class"] = f"{css} is-invalid" if field.errors else css
     described = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from springboard.employers.importing.reading import Table
 
 FIRST_DATA_ROW = 2  # spreadsheet row number of the first row under the header
 PROGRESS_EVERY = 500
+PROGRESS_SECONDS = 0.5  # report at most twice a second, however fast the rows go
 
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 _PHONE = re.compile(r"^\+?\d{6,15}$")
@@ -211,6 +213,7 @@ def validate_table(
     }
     clean: list[CleanRow] = []
     errors: list[RowError] = []
+    last_report = time.monotonic()
     first_row_of_email: dict[str, int] = {}
     first_row_of_number: dict[str, int] = {}
     for index, cells in enumerate(table.rows):
@@ -335,7 +338,10 @@ def validate_table(
                 )
             )
         if on_progress is not None and (index + 1) % PROGRESS_EVERY == 0:
-            on_progress(index + 1)
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_SECONDS:
+                on_progress(index + 1)
+                last_report = now
     if on_progress is not None:
         on_progress(len(table.rows))
     return ValidationResult(clean, errors)

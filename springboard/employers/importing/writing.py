@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
@@ -42,7 +41,7 @@ class WriteSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    invitations: list[int] = field(default_factory=list)
+    invitations: list[str] = field(default_factory=list)  # public ids, for the e-mail tasks
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -93,11 +92,8 @@ def write_rows(
     _create_users(new_people)
     new_user_ids = ids_by(User, "email", [row.email for row in new_people])
     user_ids.update(new_user_ids)
-    insert_rows(
-        EmailAddress,
-        ("user", "email", "verified", "primary"),
-        ((new_user_ids[row.email], row.email, False, True) for row in new_people),
-    )
+    # No EmailAddress rows yet: accepting the invitation creates the verified address, and until
+    # then the account has no usable password to sign in with.
 
     membership_ids = dict(ids_by(Membership, "user_id", list(user_ids.values()), agency=agency))
     without_membership = [uid for uid in user_ids.values() if uid not in membership_ids]
@@ -108,12 +104,7 @@ def write_rows(
     )
     membership_ids.update(ids_by(Membership, "user_id", without_membership, agency=agency))
 
-    existing = {
-        e.candidate_id: e
-        for e in Enrolment.objects.filter(
-            engagement=engagement, candidate_id__in=list(membership_ids.values())
-        )
-    }
+    existing = {e.candidate_id: e for e in Enrolment.objects.filter(engagement=engagement)}
     to_create: list[CleanRow] = []
     to_update: list[Enrolment] = []
     updated_rows: list[CleanRow] = []
@@ -202,7 +193,7 @@ def _refresh_unconfirmed_names(rows: list[CleanRow]) -> None:
     User.objects.bulk_update(changed, ["full_name", "language"], batch_size=BATCH)
 
 
-def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | None) -> list[int]:
+def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | None) -> list[str]:
     """Day-0 invitations for people whose account this import created."""
     if not people:
         return []
@@ -211,15 +202,16 @@ def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | Non
     expires = now + timedelta(days=settings.CANDIDATE_INVITATION_VALID_DAYS)
     # Another agency's or an older open invitation to the same address stays valid; only people
     # without one get a new one (the partial unique constraint allows one open per agency).
-    already_open = set(
-        Invitation.objects.filter(
-            agency=agency,
-            email__in=[row.email for row in people],
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-        ).values_list("email", flat=True)
+    already_open = ids_by(
+        Invitation,
+        "email",
+        [row.email for row in people],
+        agency=agency,
+        accepted_at=None,
+        revoked_at=None,
     )
     people = [row for row in people if row.email not in already_open]
+    public_ids = [uuid.uuid4() for _ in people]
     insert_rows(
         Invitation,
         (
@@ -236,7 +228,7 @@ def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | Non
         ),
         (
             (
-                uuid.uuid4(),
+                public_id,
                 new_invitation_key(),
                 agency.pk,
                 row.email,
@@ -247,16 +239,7 @@ def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | Non
                 now,
                 expires,
             )
-            for row in people
+            for public_id, row in zip(public_ids, people, strict=True)
         ),
     )
-    return list(
-        ids_by(
-            Invitation,
-            "email",
-            [row.email for row in people],
-            agency=agency,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-        ).values()
-    )
+    return [str(public_id) for public_id in public_ids]

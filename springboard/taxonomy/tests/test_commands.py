@@ -66,7 +66,7 @@ def test_rank_occupations_writes_a_trec_run_and_accepts_no_for_bokmal(tmp_path: 
     assert "Ranked 2 titles" in output
     lines = [line.split() for line in run.read_text().splitlines()]
     assert lines[0][:4] == ["q1", "Q0", f"{ESCO}occupation/0002-nurse", "1"]
-    assert [line[2] for line in lines if line[0] == "q2"][0] == f"{ESCO}occupation/0001-dev"
+    assert next(line[2] for line in lines if line[0] == "q2") == f"{ESCO}occupation/0001-dev"
     assert max(int(line[3]) for line in lines) == 2
 
 

@@ -1,4 +1,4 @@
-"""`import-reference-data`: what it recognises, what it stores, and that a re-run changes nothing."""
+"""`import-reference-data`: what it recognises and stores; a re-run changes nothing."""
 
 from __future__ import annotations
 
@@ -73,7 +73,8 @@ def test_import_stores_concepts_relations_labels_and_a_version(imported: Any) ->
         "da": "softwareudvikler",
         "nb": "programvareutvikler",
     }
-    assert dev.isco_group is not None and dev.isco_group.code == "2512"
+    assert dev.isco_group is not None
+    assert dev.isco_group.code == "2512"
     assert dev.descriptions["en"].startswith("desc, with comma")
     assert set(dev.labels.values_list("lang", "kind", "text")) >= {
         ("en", "preferred", "software developer"),
@@ -92,7 +93,8 @@ def test_import_stores_concepts_relations_labels_and_a_version(imported: Any) ->
     label = Label.objects.get(occupation=dev, lang="da", text="programmør")
     assert label.search_text == "programmor"
     version = TaxonomyVersion.objects.get()
-    assert version.number == 1 and not version.is_sample
+    assert version.number == 1
+    assert not version.is_sample
     assert "occupations_en.csv" in version.summary["files"]
     assert imported.version == version
 
@@ -119,7 +121,8 @@ def test_a_changed_file_updates_rows_and_bumps_the_version(imported: Any, tmp_pa
 
     report = reference_data_import(path=tmp_path)
 
-    assert report.version is not None and report.version.number == 2
+    assert report.version is not None
+    assert report.version.number == 2
     dev = Occupation.objects.get(uri=f"{ESCO}occupation/0001-dev")
     assert dev.names["en"] == "software engineer II"
     assert Label.objects.filter(occupation=dev, lang="en", kind="preferred").get().text == (
@@ -133,14 +136,16 @@ def test_a_changed_file_updates_rows_and_bumps_the_version(imported: Any, tmp_pa
 @pytest.mark.django_db
 def test_sample_is_marked_and_replaced_by_real_data() -> None:
     sample = reference_data_import(path=SAMPLE_PATH, sample=True)
-    assert sample.version is not None and sample.version.is_sample
+    assert sample.version is not None
+    assert sample.version.is_sample
     assert Occupation.objects.filter(uri__contains="springboard.invalid/sample").count() == 10
     assert reference_data_import(path=SAMPLE_PATH, sample=True).version is None
 
     real = reference_data_import(path=FIXTURES)
 
     assert real.cleared_sample
-    assert real.version is not None and not real.version.is_sample
+    assert real.version is not None
+    assert not real.version.is_sample
     assert not Occupation.objects.filter(uri__contains="springboard.invalid").exists()
     with pytest.raises(DomainError):
         reference_data_import(path=SAMPLE_PATH, sample=True)
@@ -154,7 +159,8 @@ def test_sample_data_is_complete_and_plausible() -> None:
         assert occupation.isco_group_id is not None
         assert occupation.skills.filter(relation="essential").exists()
     web = Occupation.objects.get(uri__endswith="/web-developer")
-    assert web.broader is not None and web.broader.uri.endswith("/software-developer")
+    assert web.broader is not None
+    assert web.broader.uri.endswith("/software-developer")
     assert SkillGroup.objects.filter(parent__isnull=False).count() == 5
 
 

@@ -49,4 +49,6 @@ class Command(BaseCommand):
             per_line=options["per_line"],
             doc_id=source.stem,
         )
-        self.stdout.write(self.style.SUCCESS(f"Found {count} skill mentions; wrote {options['output']}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Found {count} skill mentions; wrote {options['output']}.")
+        )

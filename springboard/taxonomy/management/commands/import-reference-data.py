@@ -82,5 +82,7 @@ class Command(BaseCommand):
     def _progress(self, step: str, done: int, total: int) -> None:
         width = 30
         filled = width * done // max(total, 1)
-        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {step:<24}", ending="")
+        self.stdout.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {step:<24}", ending=""
+        )
         self.stdout.flush()
