@@ -40,8 +40,10 @@ demo: install assets
 	$(DEMO_ENV) $(BIN)/springboard migrate --no-input
 	$(DEMO_ENV) $(BIN)/springboard createcachetable
 	$(DEMO_ENV) $(BIN)/springboard compilemessages --ignore=.venv --ignore=node_modules -v0
-	@if [ -d "$(REFERENCE_DATA)" ] && $(DEMO_ENV) $(BIN)/springboard help import-reference-data >/dev/null 2>&1; then \
+	@if [ -d "$(REFERENCE_DATA)" ]; then \
 		$(DEMO_ENV) $(BIN)/springboard import-reference-data "$(REFERENCE_DATA)"; \
+	else \
+		$(DEMO_ENV) $(BIN)/springboard import-reference-data --sample; \
 	fi
 	$(DEMO_ENV) $(BIN)/springboard demo-data
 	@echo "Starting the task worker and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"

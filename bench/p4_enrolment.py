@@ -101,11 +101,15 @@ def _pipeline(content: bytes) -> dict[str, Any]:
     mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
     services.enrolment_import_check(upload=upload, actor=admin, mapping=mapping)
     checked = services.enrolment_import_validate(import_id=str(upload.public_id))
-    assert checked is not None and not checked.errors, checked.errors[:3] if checked else None
+    if checked is None or checked.errors:
+        raise RuntimeError(
+            f"generated file did not validate: {checked.errors[:3] if checked else None}"
+        )
     services.enrolment_import_start(upload=checked, actor=admin)
     done = services.enrolment_import_run(import_id=str(upload.public_id))
     seconds = time.perf_counter() - start
-    assert done is not None and done.summary["created"] == ROWS, done.summary if done else None
+    if done is None or done.summary.get("created") != ROWS:
+        raise RuntimeError(f"import did not create {ROWS} rows: {done.summary if done else None}")
     return {"seconds": seconds, "summary": done.summary}
 
 
@@ -179,7 +183,7 @@ def worker(database_url: str) -> dict[str, Any]:
             hashed["count"] += 1
         return original(password, *args, **kwargs)
 
-    hashers.make_password = counting_make_password  # type: ignore[assignment]
+    hashers.make_password = counting_make_password
     from springboard.employers.importing import writing
 
     writing.make_password = counting_make_password  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,14 @@ def browser_page() -> Iterator[Any]:
         browser.close()
 
 
-def log_in(page: Any, base_url: str, email: str, password: str, totp: str | None = None) -> None:
+def log_in(
+    page: Any, base_url: str, email: str, password: str, totp: Callable[[], str] | None = None
+) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In", exact=True).click()
     if totp is not None:
-        page.get_by_label("Code").fill(totp)
+        page.get_by_label("Code").fill(totp())  # read now: a code is valid for 30 seconds
         page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(lambda url: "/accounts/" not in url)

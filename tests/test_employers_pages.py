@@ -94,7 +94,8 @@ def test_admin_creates_employer_engagement_cohort_and_imports(
         {"done": "1"},
         headers={"HX-Request": "true"},
     )
-    assert toggled.status_code == 200 and "<html" not in toggled.text
+    assert toggled.status_code == 200
+    assert "<html" not in toggled.text
     task.refresh_from_db()
     assert task.done_at is not None
 

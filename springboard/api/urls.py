@@ -1,7 +1,8 @@
 """The REST API under /api/v1/: one NinjaAPI, each app contributes its own router.
 
 Paths carry the tenant (`/a/{agency_slug}/…`), so the tenant middleware resolves the agency and
-membership exactly as for pages. Authentication is the session; ninja's SessionAuth checks CSRF on writes.
+membership exactly as for pages. Authentication is the session; ninja's SessionAuth checks CSRF
+on writes.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def ids_by(
             # Only quoted names from the model's own metadata are formatted in.
             sql = "SELECT {}, {} FROM {} WHERE {}".format(  # noqa: S608
                 key_column,
-                quote(str(meta.pk.column)),  # type: ignore[union-attr]
+                quote(str(meta.pk.column)),
                 quote(meta.db_table),
                 " AND ".join([f"{key_column} {match}", *filters]),
             )

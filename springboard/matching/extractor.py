@@ -3,23 +3,24 @@
 Algorithm (see ``docs/matching.md`` for measurements):
 
 1. Every label is folded (case, diacritics), tokenised and light-stemmed in *its own* language.
-   Each distinct stem gets a one-character code, so a label becomes a short code string
-   (``"manage projects"`` → two characters). Compounding languages (nl, da, nb) also index the
+   Each distinct stem gets an integer id, so a label becomes a short tuple of ids
+   (``"manage projects"`` → two ids). Compounding languages (nl, da, nb) also index the
    joined form (``"project management"`` → ``"projectmanagement"``) and the split form of
-   compounds whose parts are known label words.
+   compounds whose parts are known label words. The label keys form a trie kept as numpy
+   arrays.
 2. The text is blanked (every non-token character → space, length preserved, so offsets stay
-   valid), split into tokens, and each token mapped to its code through a per-language cache
-   (surface form → code; misses are folded, stemmed and, for compounding languages, split).
-   Tokens that are in no label map to an "unknown" code that no label contains.
-3. One Aho-Corasick automaton (pyahocorasick, C) per language runs over the code string with
-   ``iter_long``: leftmost-longest, non-overlapping matches. Because codes are whole tokens,
-   word boundaries hold by construction. A token that follows a phrase break (full stop,
-   newline, semicolon, bullet …) uses a "break" variant of its code, which a label only
-   accepts in first position, so no label spans two sentences or list items.
+   valid), split into tokens, and each token mapped to its id through a per-language cache
+   (surface form → id; misses are folded, stemmed and, for compounding languages, split).
+   Tokens that are in no label map to an "unknown" id that no label contains.
+3. The trie is walked from every token position at once, one edge per step for all live
+   positions (``np.searchsorted`` over the sorted edge keys); the longest match per start
+   wins and a greedy left-to-right choice drops overlaps (leftmost-longest). Because ids are
+   whole tokens, word boundaries hold by construction. A walk never continues across a
+   phrase break (full stop, newline, semicolon, bullet …), so no label spans two sentences.
 4. Matches map back to character offsets through the token start/end arrays (numpy).
 
 Only the steps that touch every character or token run in C (``str.translate``/numpy,
-``str.split``, ``map`` over a dict, the automaton); Python code runs per *match*.
+``str.split``, ``map`` over a dict, the trie walk); Python code runs per *match*.
 """
 
 from __future__ import annotations

@@ -115,3 +115,38 @@ def test_languages_and_fallback(extractor):
     assert set(extractor.langs) == {"en", "nl"}
     # Danish text: no Danish labels, English fallback still finds "Python".
     assert skill("python") in _uris(extractor.extract("Erfaring med Python", "da"))
+
+
+def test_overlapping_runs_choose_leftmost_longest_then_continue():
+    ex = SkillExtractor(
+        [
+            ("urn:s:dat", "data analysis tools", "en", "preferred"),
+            ("urn:s:att", "analysis tools training", "en", "preferred"),
+            ("urn:s:tt", "tools training", "en", "preferred"),
+            ("urn:s:t", "training", "en", "preferred"),
+            ("urn:s:pmo", "project management office", "en", "preferred"),
+            ("urn:s:m", "management", "en", "preferred"),
+        ]
+    )
+    text = "data analysis tools training; project management skills"
+    assert [m.text for m in ex.extract(text, "en")] == [
+        "data analysis tools",
+        "training",
+        "management",  # found although the longer "project management office" failed
+    ]
+
+
+def test_compound_token_right_after_a_break_starts_a_match():
+    ex = SkillExtractor(
+        [
+            ("urn:s:sw", "software", "da", "preferred"),
+            ("urn:s:udv", "udvikling", "da", "preferred"),
+            ("urn:s:swu", "software udvikling", "da", "preferred"),
+        ]
+    )
+    matches = ex.extract("Erfaring.\nSoftwareudvikling og software. Udvikling", "da")
+    assert [(m.uri, m.text) for m in matches] == [
+        ("urn:s:swu", "Softwareudvikling"),
+        ("urn:s:sw", "software"),
+        ("urn:s:udv", "Udvikling"),
+    ]

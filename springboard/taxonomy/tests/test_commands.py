@@ -41,6 +41,13 @@ def test_import_without_path_falls_back_to_the_labelled_sample(tmp_path: Path) -
     assert TaxonomyVersion.objects.get().is_sample
 
 
+@pytest.mark.usefixtures("imported")
+def test_sample_never_replaces_real_data(tmp_path: Path) -> None:
+    output = _call("import-reference-data", "--sample")
+    assert "already holds real reference data" in output
+    assert not TaxonomyVersion.objects.filter(is_sample=True).exists()
+
+
 @pytest.mark.django_db
 def test_import_without_path_uses_the_configured_reference_data() -> None:
     with override_settings(REFERENCE_DATA_PATH=FIXTURES):

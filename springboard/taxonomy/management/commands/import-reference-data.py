@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from springboard.lib.errors import DomainError
+from springboard.taxonomy.models import TaxonomyVersion
 from springboard.taxonomy.services import SAMPLE_PATH, reference_data_import
 
 
@@ -40,6 +41,10 @@ class Command(BaseCommand):
                 )
                 sample = True
         if sample:
+            current = TaxonomyVersion.objects.order_by("-number").first()
+            if current is not None and not current.is_sample:
+                self.stdout.write("The taxonomy already holds real reference data: kept as it is.")
+                return
             path = SAMPLE_PATH
         assert path is not None
         started = time.perf_counter()
