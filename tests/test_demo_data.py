@@ -47,3 +47,37 @@ def test_each_demo_role_logs_in_to_its_home_page(role: Role) -> None:
     client.post(reverse("language_switch"), {"language": "en", "next": "/"})
     page = client.get(reverse("tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
     assert HOME_HEADINGS[role] in page.text
+
+
+HOME_MARKERS = {
+    Role.ADMIN: "Recent activity",
+    Role.COACH: "Your caseload",
+    Role.EMPLOYER_CONTACT: "Figures are totals. Groups of fewer than 5 people are not shown, so that "
+    "nobody can be recognised.",
+    Role.CANDIDATE: "What's next",
+}
+
+
+@pytest.mark.django_db
+@override_settings(DEMO_MODE=True)
+@pytest.mark.parametrize("language", ["en", "nl", "da", "nb"])
+@pytest.mark.parametrize("role", list(Role))
+def test_each_demo_role_home_in_each_language(role: Role, language: str) -> None:
+    from django.utils import translation
+
+    call_command("demo-data", stdout=StringIO())
+    person = next(p for p in DEMO_PEOPLE if p.role == role)
+    client = Client()
+    client.post(reverse("account_login"), {"login": person.email, "password": DEMO_PASSWORD})
+    client.post(reverse("language_switch"), {"language": language, "next": "/"})
+    page = client.get(reverse("tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
+    assert page.status_code == 200
+    assert page.headers["Content-Language"] == language
+    with translation.override(language):
+        marker = translation.gettext(HOME_MARKERS[role])
+        nav_home = translation.gettext("Home")
+    text = page.content.decode().replace("&#x27;", "'")
+    assert marker in text
+    assert nav_home in page.content.decode()
+    if language != "en":
+        assert marker != HOME_MARKERS[role]

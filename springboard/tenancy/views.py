@@ -12,6 +12,7 @@ from springboard.accounts import services as account_services
 from springboard.accounts.access import signed_in_user
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
+from springboard.employers.selectors import employer_report
 from springboard.privacy.selectors import recent_events
 from springboard.programmes.selectors import candidate_home
 from springboard.programmes.views import caseload_context
@@ -48,6 +49,8 @@ def home(request: HttpRequest, agency_slug: str) -> HttpResponse:
         context.update(caseload_context(request, membership))
     elif membership.role == Role.CANDIDATE:
         context.update(candidate_home(membership))
+    elif membership.role == Role.EMPLOYER_CONTACT:
+        context["reports"] = employer_report(membership)
     return render(request, _HOME_TEMPLATES[Role(membership.role)], context)
 
 
