@@ -52,8 +52,10 @@ def test_each_demo_role_logs_in_to_its_home_page(role: Role) -> None:
 HOME_MARKERS = {
     Role.ADMIN: "Recent activity",
     Role.COACH: "Your caseload",
-    Role.EMPLOYER_CONTACT: "Figures are totals. Groups of fewer than 5 people are not shown, so that "
-    "nobody can be recognised.",
+    Role.EMPLOYER_CONTACT: (
+        "Figures are totals. Groups of fewer than 5 people are not shown, so that "
+        "nobody can be recognised."
+    ),
     Role.CANDIDATE: "What's next",
 }
 

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from springboard.accounts import services as account_services
 from springboard.accounts.access import signed_in_user
+from springboard.employers.selectors import employer_report
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
-from springboard.employers.selectors import employer_report
 from springboard.privacy.selectors import recent_events
 from springboard.programmes.selectors import candidate_home
 from springboard.programmes.views import caseload_context

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from springboard.taxonomy.models import (
     Label,
