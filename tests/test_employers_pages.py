@@ -270,3 +270,57 @@ def test_employer_report_query_count_is_constant(
         make_cohort(engagement, name=f"Extra {n}")
         make_engagement(world.a, name=f"Other {n}")
     assert count() == few
+
+
+def test_checklist_template_edit_applies_to_new_cohorts(world: World, client: Client) -> None:
+    slug = world.a.agency.slug
+    client.force_login(world.a.admin.user)
+    url = reverse("employers:checklist_template", kwargs={"agency_slug": slug})
+    page = client.get(url)
+    assert len(page.context["formset"].initial_forms) == 6  # the defaults
+    data: dict[str, Any] = {
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "40",
+        "items-0-title": "Book rooms for the conversations",
+        "items-0-owner": "employer",
+        "items-0-days_before_notice": "5",
+        "items-0-ORDER": "1",
+        "items-0-description": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    engagement = make_engagement(world.a)
+    client.post(
+        reverse(
+            "employers:cohort_create",
+            kwargs={"agency_slug": slug, "public_id": engagement.public_id},
+        ),
+        {"name": "Round 2", "notice_date": "2026-04-10", "expected_size": 3, "locations": ""},
+    )
+    tasks = list(CohortTask.objects.filter(cohort__engagement=engagement))
+    assert [(t.title, t.owner_side, str(t.due_date)) for t in tasks] == [
+        ("Book rooms for the conversations", "employer", "2026-04-05")
+    ]
+
+
+def test_invitation_sheet_is_in_the_candidates_language(world: World) -> None:
+    from django.utils import timezone
+
+    from springboard.accounts.models import Invitation
+    from springboard.employers.invitation_sheet import SheetEntry, _page
+
+    invitation = Invitation(
+        agency=world.a.agency,
+        email="x@example.test",
+        full_name="Mette",
+        role="candidate",
+        language="da",
+        expires_at=timezone.now(),
+    )
+    page = _page(SheetEntry(invitation, "Havnegade"))
+    assert page["lang"] == "da"
+    assert page["heading"] != "Welcome to your outplacement programme"
+    assert "/invitations/" in page["link"]
+    assert page["qr"].startswith("<?xml") or "<svg" in page["qr"]
