@@ -8,19 +8,22 @@ Algorithm (see ``docs/matching.md`` for measurements):
    joined form (``"project management"`` → ``"projectmanagement"``) and the split form of
    compounds whose parts are known label words. The label keys form a trie kept as numpy
    arrays.
-2. The text is blanked (every non-token character → space, length preserved, so offsets stay
-   valid), split into tokens, and each token mapped to its id through a per-language cache
-   (surface form → id; misses are folded, stemmed and, for compounding languages, split).
-   Tokens that are in no label map to an "unknown" id that no label contains.
+2. The text is cut into tokens by numpy (:func:`~springboard.matching.textnorm.scan_keys`):
+   offsets, phrase breaks and a 64-bit key of every folded token, without creating a Python
+   object per token. Keys map to *token types* through a numpy hash table shared by all
+   languages, and types to stem ids through one array per language. A type seen for the first
+   time is folded, stemmed and, for compounding languages, split in Python, once. Tokens that
+   are in no label map to an "unknown" id that no label contains.
 3. The trie is walked from every token position at once, one edge per step for all live
-   positions (``np.searchsorted`` over the sorted edge keys); the longest match per start
-   wins and a greedy left-to-right choice drops overlaps (leftmost-longest). Because ids are
-   whole tokens, word boundaries hold by construction. A walk never continues across a
-   phrase break (full stop, newline, semicolon, bullet …), so no label spans two sentences.
-4. Matches map back to character offsets through the token start/end arrays (numpy).
+   positions (a bitmap rejects most non-edges, ``np.searchsorted`` over the sorted edge keys
+   finds the rest); the longest match per start wins and a greedy left-to-right choice drops
+   overlaps (leftmost-longest). Because ids are whole tokens, word boundaries hold by
+   construction. A walk never continues across a phrase break (full stop, newline,
+   semicolon, bullet …), so no label spans two sentences.
+4. Matches map back to character offsets through the token start/end arrays (numpy), and the
+   :class:`SkillMatch` tuples are built column-wise by C iterators (``zip``/``map``).
 
-Only the steps that touch every character or token run in C (``str.translate``/numpy,
-``str.split``, ``map`` over a dict, the trie walk); Python code runs per *match*.
+Python code runs per *new token type* and per distinct matched surface form, never per token.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import chain, repeat
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -37,11 +41,11 @@ import numpy.typing as npt
 from .textnorm import (
     COMPOUNDING_LANGS,
     TOKEN_RE,
-    TextScan,
+    TokenKeys,
     fold,
     normalise_lang,
     normalise_phrase,
-    scan_text,
+    scan_keys,
     split_compound,
     stemmer_for,
 )
@@ -57,7 +61,9 @@ INEXACT_WEIGHT = 0.9  # matched only after stemming/compound handling, not lette
 
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,5}$")
-_CACHE_LIMIT = 400_000
+_CACHE_LIMIT = 400_000  # token types remembered before every cache is reset
+_UNSET = np.iinfo(np.int64).min  # a token type whose stem id is not computed yet
+_FIB = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: slot = (key * _FIB) >> (64 - bits)
 
 
 class SkillMatch(NamedTuple):
@@ -86,6 +92,83 @@ class _Target:
 class _Entry:
     requires_upper: bool
     targets: dict[str, _Target] = field(default_factory=dict)
+
+
+class _TokenTypes:
+    """Every token type seen so far: 64-bit token key → type number, with one surface each.
+
+    The keys sit in an open-addressing hash table (linear probing) of two numpy arrays, so a
+    whole text's keys are looked up with a few vectorised gathers. Key 0 marks an empty slot
+    (:func:`~springboard.matching.textnorm.scan_keys` never gives a token key 0).
+    """
+
+    def __init__(self) -> None:
+        self.surfaces: list[str] = []
+        self._resize(1 << 12)
+
+    def __len__(self) -> int:
+        return len(self.surfaces)
+
+    def clear(self) -> None:
+        self.surfaces = []
+        self._resize(1 << 12)
+
+    def _resize(self, size: int) -> None:
+        self._slot_keys = np.zeros(size, dtype=np.uint64)
+        self._slot_types = np.full(size, -1, dtype=np.int64)
+        self._shift = np.uint64(64 - size.bit_length() + 1)
+
+    def _slots(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+        return ((keys * _FIB) >> self._shift).astype(np.intp)
+
+    def lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """Type number of every key; -1 for keys not seen yet."""
+        mask = len(self._slot_keys) - 1
+        slots = self._slots(keys)
+        found = self._slot_keys[slots]
+        hit = found == keys
+        types = np.where(hit, self._slot_types[slots], -1)
+        # Collisions: follow the probe sequence for the few keys that met another key.
+        todo = np.flatnonzero(~hit & (found != 0))
+        while todo.size:
+            slots_todo = (slots[todo] + 1) & mask
+            slots[todo] = slots_todo
+            found = self._slot_keys[slots_todo]
+            hit = found == keys[todo]
+            types[todo[hit]] = self._slot_types[slots_todo[hit]]
+            todo = todo[~hit & (found != 0)]
+        return types
+
+    def add(self, keys: npt.NDArray[np.uint64], surfaces: list[str]) -> None:
+        """Register new, distinct ``keys`` as the next type numbers."""
+        first = len(self.surfaces)
+        self.surfaces.extend(surfaces)
+        if 2 * len(self.surfaces) > len(self._slot_keys):  # keep the load factor <= 1/2
+            size = len(self._slot_keys)
+            while 2 * len(self.surfaces) > size:
+                size *= 2
+            used = np.flatnonzero(self._slot_keys)
+            old_keys, old_types = self._slot_keys[used], self._slot_types[used]
+            self._resize(size)
+            self._place(old_keys, old_types)
+        self._place(keys, np.arange(first, first + len(keys), dtype=np.int64))
+
+    def _place(self, keys: npt.NDArray[np.uint64], types: npt.NDArray[np.int64]) -> None:
+        mask = len(self._slot_keys) - 1
+        slots = self._slots(keys)
+        todo = np.arange(len(keys))
+        while todo.size:
+            slots_todo = slots[todo]
+            free = self._slot_keys[slots_todo] == 0
+            # Of several keys wanting the same free slot, the first gets it; all others probe on.
+            _, first = np.unique(slots_todo[free], return_index=True)
+            won = todo[np.flatnonzero(free)[first]]
+            self._slot_keys[slots[won]] = keys[won]
+            self._slot_types[slots[won]] = types[won]
+            placed = np.zeros(len(keys), dtype=np.bool_)
+            placed[won] = True
+            todo = todo[~placed[todo]]
+            slots[todo] = (slots[todo] + 1) & mask
 
 
 class _TokenIds(dict[str, int]):
@@ -166,7 +249,9 @@ class _LangIndex:
             for e in entries
         ]
         self.n_entries = len(entries)
-        self.cache = _TokenIds(self)
+        self.cache = _TokenIds(self)  # for tokens without a key (non-ASCII, very long)
+        # Stem id of every token type (see ``_TokenTypes``); _UNSET until first needed.
+        self.type_ids = np.full(1024, _UNSET, dtype=np.int64)
         self.matched_rows: dict[tuple[int, str], tuple[tuple[str, str, str, float], ...]] = {}
 
     def _build_trie(self, entry_of: dict[tuple[int, ...], int]) -> None:
@@ -198,6 +283,29 @@ class _LangIndex:
         if not inner:  # searchsorted needs one element to compare with
             self.edge_keys = np.array([-1], dtype=np.int64)
             self.edge_child = np.array([0], dtype=np.int64)
+        # A bitmap over hashed edge keys (~16 bits per edge) rejects most (node, stem) pairs
+        # that are no edge before the binary search: after the first token of a text position
+        # most walks die, and the bitmap gather is cheaper than np.searchsorted.
+        bits = min(max((16 * len(inner)).bit_length(), 10), 24)
+        self.filter_shift = np.uint64(64 - bits)
+        self.edge_filter = np.zeros(1 << bits, dtype=np.bool_)
+        self.edge_filter[self._filter_slots(self.edge_keys[self.edge_keys >= 0])] = True
+
+    def _filter_slots(self, keys: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+        return (keys.view(np.uint64) * _FIB) >> self.filter_shift
+
+    def follow(
+        self, node: npt.NDArray[np.int64], stem_ids: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+        """Follow the edge ``stem_ids[i]`` from inner node ``node[i]`` where one exists:
+        returns the indices ``i`` that have the edge and the child nodes."""
+        keys = node * self.stride + stem_ids
+        maybe = np.flatnonzero(self.edge_filter[self._filter_slots(keys)])
+        keys = keys[maybe]
+        at = np.searchsorted(self.edge_keys, keys)
+        np.minimum(at, len(self.edge_keys) - 1, out=at)
+        found = np.flatnonzero(self.edge_keys[at] == keys)
+        return maybe[found], self.edge_child[at[found]]
 
     def _label_variants(self, label: str) -> list[list[str]]:
         forms = [label]
@@ -287,6 +395,7 @@ class SkillExtractor:
         }
         self.fallback_langs = tuple(normalise_lang(x) for x in fallback_langs)
         self.version = version
+        self._types = _TokenTypes()
 
     @property
     def langs(self) -> tuple[str, ...]:
@@ -304,8 +413,9 @@ class SkillExtractor:
 
         ``lang`` is the text's language; labels of that language and of ``fallback_langs``
         are searched (all languages when ``lang`` is ``None``). Spans never overlap: among
-        overlapping candidates the leftmost-longest wins. A span matching a label shared by
-        several concepts yields one :class:`SkillMatch` per concept.
+        overlapping candidates the leftmost-longest wins (across languages, the text's
+        language first on equal spans). A span matching a label shared by several concepts
+        yields one :class:`SkillMatch` per concept.
 
         Score = kind weight (preferred 1.0, alt 0.9, hidden 0.7) x length weight
         (1 token 0.8, 2 tokens 0.9, 3+ tokens 1.0) x 0.9 if the match needed stemming or
@@ -313,99 +423,180 @@ class SkillExtractor:
         """
         if not text:
             return []
-        scan = scan_text(text)
-        if not scan.tokens:
+        indexes = [self._indexes[code] for code in self._langs_for(lang)]
+        indexes = [index for index in indexes if index.n_entries]
+        if not indexes:
             return []
-        langs = self._langs_for(lang)
-        spans: list[_Spans] = [
-            self._scan(self._indexes[code], scan) for code in langs if self._indexes[code].n_entries
-        ]
-        if len(spans) > 1:
-            spans = [_longest_non_overlapping(spans)]
-        return self._to_matches(text, spans[0]) if spans else []
+        scan = scan_keys(text)
+        if not len(scan.starts):
+            return []
+        self._limit_caches()
+        types = self._token_types(text, scan)
+        spans = [self._scan(index, text, scan, types) for index in indexes]
+        merged = _longest_non_overlapping(spans) if len(spans) > 1 else spans[0]
+        return self._to_matches(text, merged, [index.lang for index in indexes])
 
-    def _scan(self, index: _LangIndex, scan: TextScan) -> _Spans:
-        """Leftmost-longest, non-overlapping label matches in one language.
-
-        The text becomes an array of stem ids (one dict lookup per token, in C through
-        ``map``); then the label trie is walked from every position at once: step ``L``
-        follows one edge for each position whose first ``L - 1`` tokens are a label prefix,
-        with one ``np.searchsorted`` over the sorted edge keys. The number of live positions
-        falls quickly (most words start no label), so the walk costs a few passes over the
-        token array whatever the number of labels.
-        """
-        if len(index.cache) >= _CACHE_LIMIT:
-            # Bounded memory in long-running workers; refills quickly (Zipf). Cleared between
-            # texts only: the compound ids handed out during a text index ``compounds``.
+    def _limit_caches(self) -> None:
+        """Bounded memory in long-running workers; the caches refill quickly (Zipf). Cleared
+        between texts only: the compound ids handed out during a text index ``compounds``."""
+        if len(self._types) < _CACHE_LIMIT and all(
+            len(index.cache) < _CACHE_LIMIT for index in self._indexes.values()
+        ):
+            return
+        self._types.clear()
+        for index in self._indexes.values():
             index.cache.clear()
             index.compounds.clear()
-        n_tokens = len(scan.tokens)
-        ids = np.fromiter(map(index.cache.__getitem__, scan.tokens), np.int64, count=n_tokens)
+            index.type_ids.fill(_UNSET)
+
+    def _token_types(self, text: str, scan: TokenKeys) -> npt.NDArray[np.int64]:
+        """Type number of every token (0 for tokens without a key); registers new types."""
+        types = self._types.lookup(scan.keys)
+        types[scan.special] = 0
+        new = np.flatnonzero(types < 0)
+        if new.size:
+            keys, first, inverse = np.unique(scan.keys[new], return_index=True, return_inverse=True)
+            at = new[first]
+            surfaces = list(
+                map(text.__getitem__, map(slice, scan.starts[at].tolist(), scan.ends[at].tolist()))
+            )
+            types[new] = len(self._types) + inverse
+            self._types.add(keys, surfaces)
+        return types
+
+    def _stem_ids(
+        self, index: _LangIndex, text: str, scan: TokenKeys, types: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        """Stem id of every token in ``index``'s language (compounds: ``-1 - k``)."""
+        n_types = len(self._types)
+        if len(index.type_ids) < n_types:
+            grown = np.full(max(n_types, 2 * len(index.type_ids)), _UNSET, dtype=np.int64)
+            grown[: len(index.type_ids)] = index.type_ids
+            index.type_ids = grown
+        ids = index.type_ids[types]
+        if scan.special.size:
+            starts, ends = scan.starts[scan.special].tolist(), scan.ends[scan.special].tolist()
+            surfaces = map(text.__getitem__, map(slice, starts, ends))
+            ids[scan.special] = list(map(index.cache.__getitem__, surfaces))
+        unset = np.flatnonzero(ids == _UNSET)
+        if unset.size:  # types seen before, but not yet in this language
+            for t in np.unique(types[unset]).tolist():
+                index.type_ids[t] = index.id_for_token(self._types.surfaces[t])
+            ids[unset] = index.type_ids[types[unset]]
+        return ids
+
+    def _scan(
+        self, index: _LangIndex, text: str, scan: TokenKeys, types: npt.NDArray[np.int64]
+    ) -> _Spans:
+        """Leftmost-longest, non-overlapping label matches in one language.
+
+        The label trie is walked from every token position at once: step ``L`` follows one
+        edge for each position whose first ``L - 1`` tokens are a label prefix (all positions
+        in a few numpy operations). The number of live positions falls quickly (most words
+        start no label), so the walk costs a few passes over the token array whatever the
+        number of labels.
+        """
+        n_tokens = len(scan.starts)
+        ids = self._stem_ids(index, text, scan, types)
         first_unit: npt.NDArray[np.intp] | None = None
         if ids.min() < 0:
             ids, first_unit = _expand_compounds(ids, index.compounds)
         n_units = len(ids)
-        # A label may start right after a phrase break but never continue across one.
-        breaks = np.zeros(n_units + 1, dtype=np.bool_)
-        after = np.asarray(scan.after_break, dtype=np.intp)
-        breaks[after if first_unit is None else first_unit[after]] = True
-        breaks[n_units] = True  # the end of the text stops every walk
-        best_len = np.zeros(n_units, dtype=np.intp)
-        best_entry = np.zeros(n_units, dtype=np.int32)
+        # Continuing a walk reads ``following``: the same ids, except that a unit right after a
+        # phrase break, and the end of the text, read as "unknown", on which no edge exists.
+        # So a label may start right after a break but never continue across one.
+        following = np.empty(n_units + 1, dtype=np.int64)
+        following[:n_units] = ids
+        following[n_units] = index.unknown
+        after = scan.after_break
+        following[after if first_unit is None else first_unit[after]] = index.unknown
         node = index.root_child[ids]
         starts = np.flatnonzero(node >= 0)
         node = node[starts]
-        ids = np.append(ids, index.unknown)
+        hit_starts: list[npt.NDArray[np.intp]] = []
+        hit_entries: list[npt.NDArray[np.int32]] = []
+        hit_lengths: list[int] = []
         length = 1
         while starts.size:
             entry = index.node_entry[node]
-            hit = entry >= 0
-            best_len[starts[hit]] = length  # longer matches overwrite shorter ones
-            best_entry[starts[hit]] = entry[hit]
-            live = index.has_children[node] & ~breaks[starts + length]
+            hit = np.flatnonzero(entry >= 0)
+            if hit.size:
+                hit_starts.append(starts[hit])
+                hit_entries.append(entry[hit])
+                hit_lengths.append(length)
+            live = np.flatnonzero(index.has_children[node])
             starts, node = starts[live], node[live]
-            keys = node * index.stride + ids[starts + length]
-            at = np.searchsorted(index.edge_keys, keys)
-            np.minimum(at, len(index.edge_keys) - 1, out=at)
-            found = index.edge_keys[at] == keys
-            starts, node = starts[found], index.edge_child[at[found]]
+            found, node = index.follow(node, following[starts + length])
+            starts = starts[found]
             length += 1
-        first = np.flatnonzero(best_len)
-        if not first.size:
-            return _Spans(index.lang, [], [], [])
-        lengths = best_len[first]
-        last = first + lengths - 1
-        if first.size > 1:
-            first, last = _leftmost_longest(first, last)
-        entry_ids = best_entry[first].tolist()
+        if not hit_starts:
+            return _Spans.empty()
+        # Hits were recorded shortest first: the last hit of each start is its longest match.
+        first = np.concatenate(hit_starts)
+        lengths = np.repeat(hit_lengths, [len(h) for h in hit_starts])
+        entries = np.concatenate(hit_entries)
+        order = np.argsort(first, kind="stable")
+        first, lengths, entries = first[order], lengths[order], entries[order]
+        longest = np.ones(len(first), dtype=np.bool_)
+        longest[:-1] = first[1:] != first[:-1]
+        first, entries = first[longest], entries[longest]
+        last = first + lengths[longest] - 1
+        keep = _leftmost_longest(first, last)
+        first, last, entries = first[keep], last[keep], entries[keep]
         if first_unit is not None:
             token_of = np.repeat(np.arange(n_tokens), np.diff(np.append(first_unit, n_units)))
             first, last = token_of[first], token_of[last]
-        return _Spans(index.lang, scan.starts[first].tolist(), scan.ends[last].tolist(), entry_ids)
+        return _Spans(scan.starts[first], scan.ends[last], entries, None)
 
-    def _to_matches(self, text: str, spans: _Spans) -> list[SkillMatch]:
-        out: list[SkillMatch] = []
-        append = out.append
-        langs = spans.langs or [spans.lang] * len(spans.starts)
-        # tuple.__new__ skips the NamedTuple's Python-level __new__: 3x cheaper per match.
-        new = tuple.__new__
-        index = self._indexes[spans.lang]
-        rows_of = index.matched_rows
-        if len(rows_of) > _CACHE_LIMIT:
-            rows_of.clear()
-        for start, end, entry_id, lang in zip(
-            spans.starts, spans.ends, spans.entry_ids, langs, strict=True
-        ):
-            if lang != index.lang:
-                index = self._indexes[lang]
-                rows_of = index.matched_rows
-            surface = text[start:end]
-            rows = rows_of.get((entry_id, surface))
-            if rows is None:
-                rows = rows_of[(entry_id, surface)] = index.rows_for(entry_id, surface)
-            for uri, label, kind, score in rows:
-                append(new(SkillMatch, (uri, start, end, surface, label, lang, kind, score)))
-        return out
+    def _to_matches(self, text: str, spans: _Spans, langs: list[str]) -> list[SkillMatch]:
+        """Build the :class:`SkillMatch` tuples column by column with C iterators.
+
+        The concept rows of a match depend only on (label entry, surface text): they are
+        computed once per distinct pair and remembered (``_LangIndex.matched_rows``).
+        """
+        starts, ends = spans.starts.tolist(), spans.ends.tolist()
+        surfaces = list(map(text.__getitem__, map(slice, starts, ends)))
+        entry_ids = spans.entry_ids.tolist()
+        lang_of = None if spans.langs is None else spans.langs.tolist()
+        rows: list[tuple[tuple[str, str, str, float], ...] | None]
+        if lang_of is None:
+            index = self._indexes[langs[0]]
+            if len(index.matched_rows) > _CACHE_LIMIT:
+                index.matched_rows.clear()
+            rows = list(map(index.matched_rows.get, zip(entry_ids, surfaces, strict=True)))
+        else:
+            memo = [self._indexes[code].matched_rows for code in langs]
+            for cache in memo:
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+            rows = [
+                memo[k].get((e, t)) for k, e, t in zip(lang_of, entry_ids, surfaces, strict=True)
+            ]
+        if None in rows:
+            for i, found in enumerate(rows):
+                if found is None:
+                    index = self._indexes[langs[0 if lang_of is None else lang_of[i]]]
+                    key = (entry_ids[i], surfaces[i])
+                    rows[i] = index.matched_rows[key] = index.rows_for(*key)
+        full_rows = cast(list[tuple[tuple[str, str, str, float], ...]], rows)
+        flat = list(chain.from_iterable(full_rows))
+        if not flat:
+            return []
+        uris, labels, kinds, scores = zip(*flat, strict=True)
+        # One language: already one entry per match; several: one per span, spread below.
+        lang_column = [langs[0]] * len(flat) if lang_of is None else [langs[k] for k in lang_of]
+        counts = list(map(len, full_rows))
+        if counts.count(1) != len(counts):  # some spans have several concepts, some none
+
+            def spread(column: Iterable[Any]) -> list[Any]:
+                return list(chain.from_iterable(map(repeat, column, counts)))
+
+            starts, ends, surfaces = spread(starts), spread(ends), spread(surfaces)
+            if lang_of is not None:
+                lang_column = spread(lang_column)
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (3x cheaper per match).
+        columns = zip(uris, starts, ends, surfaces, labels, lang_column, kinds, scores, strict=True)
+        return list(map(tuple.__new__, repeat(SkillMatch), columns))
 
     def extract_uris(self, text: str, lang: str | None = None) -> dict[str, float]:
         """Distinct skill URIs found in ``text`` with their best score (engine input)."""
@@ -437,22 +628,25 @@ def _expand_compounds(
 
 def _leftmost_longest(
     first: npt.NDArray[np.intp], last: npt.NDArray[np.intp]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """The greedy left-to-right choice among spans sorted by start (one per start).
+) -> npt.NDArray[np.intp]:
+    """Indices of the greedy left-to-right choice among spans sorted by start (one per start;
+    ``last`` inclusive).
 
     A span that starts after every earlier span has ended is always chosen; Python only
     decides inside runs of overlapping spans.
     """
+    if len(first) < 2:
+        return np.arange(len(first))
     reach = np.maximum.accumulate(last)
     clear = np.ones(len(first), dtype=np.bool_)
     clear[1:] = first[1:] > reach[:-1]
     if clear.all():
-        return first, last
+        return np.arange(len(first))
     keep = clear.copy()
     # Runs of overlapping spans: each starts at a "clear" span; walk only those runs.
     crowded = np.flatnonzero(~clear)
-    run_heads = np.unique(np.searchsorted(np.flatnonzero(clear), crowded, side="right") - 1)
     heads = np.flatnonzero(clear)
+    run_heads = np.unique(np.searchsorted(heads, crowded, side="right") - 1)
     firsts, lasts = first.tolist(), last.tolist()
     n = len(firsts)
     for head in heads[run_heads].tolist():
@@ -463,34 +657,34 @@ def _leftmost_longest(
                 keep[i] = True
                 end = lasts[i]
             i += 1
-    return first[keep], last[keep]
+    return np.flatnonzero(keep)
 
 
 class _Spans(NamedTuple):
-    """Matches of one scan as parallel lists (char start, char end, entry id)."""
+    """Matches of one scan as parallel arrays (char start, char end, entry id)."""
 
-    lang: str
-    starts: list[int]
-    ends: list[int]
-    entry_ids: list[int]
-    langs: list[str] | None = None  # per match, only after merging several languages
+    starts: npt.NDArray[np.intp]
+    ends: npt.NDArray[np.intp]
+    entry_ids: npt.NDArray[np.int32]
+    langs: npt.NDArray[np.intp] | None  # per match, the language's position; after merging
+
+    @staticmethod
+    def empty() -> _Spans:
+        nothing = np.zeros(0, dtype=np.intp)
+        return _Spans(nothing, nothing, np.zeros(0, dtype=np.int32), None)
 
 
 def _longest_non_overlapping(results: list[_Spans]) -> _Spans:
-    """Greedy leftmost-longest selection across the results of several language passes."""
-    spans = sorted(
-        (start, start - end, end, entry_id, r.lang)
-        for r in results
-        for start, end, entry_id in zip(r.starts, r.ends, r.entry_ids, strict=True)
-    )
-    merged = _Spans(results[0].lang, [], [], [], [])
-    reach = -1
-    for start, _, end, entry_id, lang in spans:
-        if start >= reach:
-            merged.starts.append(start)
-            merged.ends.append(end)
-            merged.entry_ids.append(entry_id)
-            assert merged.langs is not None
-            merged.langs.append(lang)
-            reach = end
-    return merged
+    """Greedy leftmost-longest selection across the results of several language passes;
+    on equal spans the earlier language (the text's own) wins."""
+    starts = np.concatenate([r.starts for r in results])
+    ends = np.concatenate([r.ends for r in results])
+    entry_ids = np.concatenate([r.entry_ids for r in results])
+    langs = np.repeat(np.arange(len(results)), [len(r.starts) for r in results])
+    order = np.lexsort((langs, -ends, starts))  # by start, longest first, then language
+    starts, ends, entry_ids, langs = starts[order], ends[order], entry_ids[order], langs[order]
+    one = np.ones(len(starts), dtype=np.bool_)
+    one[1:] = starts[1:] != starts[:-1]  # the longest span of each start
+    keep = np.flatnonzero(one)
+    keep = keep[_leftmost_longest(starts[keep], ends[keep] - 1)]
+    return _Spans(starts[keep], ends[keep], entry_ids[keep], langs[keep])

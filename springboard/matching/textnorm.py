@@ -269,7 +269,7 @@ HARD_BREAKS = "\n\r;!?|\u2022\u00b7\u25aa\u25cf\u25e6\u25a0\u2013\u2014"  # bull
 #: Characters that end a phrase only when followed by whitespace ("node.js", "e.g.", "3.5").
 SOFT_BREAKS = ".:"
 
-# Character classes for the vectorised scan.
+# Character classes of the Basic Multilingual Plane (for non-ASCII characters).
 _SEP, _WORD, _HARD, _SOFT = 0, 1, 2, 3
 
 
@@ -299,49 +299,148 @@ def _class_table() -> npt.NDArray[np.uint8]:
     return _CLASS_TABLE
 
 
-_ASCII_BLANK_TABLE = str.maketrans({chr(c): " " for c in range(128) if chr(c) not in _ASCII_WORD})
-# ASCII char → its class as a control character; str.translate + frombuffer is ~4x faster
-# than a numpy gather through the class table.
-_ASCII_CLASS_TABLE = str.maketrans(
-    {
-        chr(c): chr(_WORD if chr(c) in _ASCII_WORD else _SEP)
-        for c in range(128)
-        if chr(c) not in HARD_BREAKS + SOFT_BREAKS
-    }
-    | {c: chr(_HARD) for c in HARD_BREAKS if c.isascii()}
-    | {c: chr(_SOFT) for c in SOFT_BREAKS}
-)
+# One byte per character ("code"): 0 separator, 1 hard break, 2 soft break, and for a word
+# character its folded ASCII byte (>= 35), or _NON_ASCII for a non-ASCII letter/digit/mark.
+_CODE_HARD, _CODE_SOFT, _CODE_WORD_MIN = 1, 2, 3
+_NON_ASCII = 0x80
 
 
-def _scan_mostly_ascii(text: str) -> tuple[str, npt.NDArray[np.uint8]]:
-    """Blanked text and classes for a text with some non-ASCII characters.
+def _build_byte_codes() -> bytes:
+    codes = bytearray(256)
+    for c in range(128):
+        ch = chr(c)
+        if ch in _ASCII_WORD:
+            codes[c] = ord(ch.lower())
+        elif ch in HARD_BREAKS:
+            codes[c] = _CODE_HARD
+        elif ch in SOFT_BREAKS:
+            codes[c] = _CODE_SOFT
+    return bytes(codes)
 
-    ``str.translate`` loses its ASCII fast path on such strings (8 MB/s instead of 2 GB/s),
-    so the text is encoded with every non-ASCII character replaced by "?" (one byte per
-    character, so offsets hold), classified on the fast path, and only the non-ASCII
-    positions are patched in Python.
+
+_BYTE_CODES = _build_byte_codes()
+# The code of each class for non-ASCII characters (indexed by _SEP, _WORD, _HARD, _SOFT).
+_CLASS_CODES = np.array([0, _NON_ASCII, _CODE_HARD, _CODE_SOFT], dtype=np.uint8)
+_ASCII_SPACE = np.array([chr(c).isspace() for c in range(256)], dtype=np.bool_)
+_ASCII_SPACE[128:] = False
+_PAD = 24  # zero bytes after the codes, so that 8-byte reads past a token stay in the buffer
+#: Tokens longer than this are looked up by their text rather than by key (see ``TokenKeys``).
+MAX_KEY_CHARS = 24
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+_MIX1 = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX3 = np.uint64(0x94D049BB133111EB)
+_TOP_BIT = np.uint64(1 << 63)
+
+
+class TokenKeys(NamedTuple):
+    """A text cut into tokens, each with a 64-bit key of its folded form; no token strings.
+
+    ``keys[i]`` identifies the case-folded token ``i`` for ASCII tokens of up to
+    :data:`MAX_KEY_CHARS` characters: up to 8 characters it *is* the token's bytes (exact),
+    9 to 24 characters a 63-bit hash of all of them with the top bit set (so it never equals
+    a short key). Tokens with a non-ASCII letter or longer than that are listed in
+    ``special`` (their key is 0): callers look those up by text, ``text[starts[i]:ends[i]]``.
     """
-    replaced = text.encode("ascii", "replace")
-    marks = np.flatnonzero(np.frombuffer(replaced, dtype=np.uint8) == ord("?")).tolist()
-    positions = [i for i in marks if text[i] != "?"]
-    ascii_text = replaced.decode("ascii")
-    classes = np.frombuffer(ascii_text.translate(_ASCII_CLASS_TABLE).encode("ascii"), np.uint8)
-    classes = classes.copy()
-    points = np.array([ord(text[i]) for i in positions], dtype=np.int64)
-    patched = np.where(points < 0x10000, _class_table()[points & 0xFFFF], _SEP)
-    classes[positions] = patched
-    blanked = ascii_text.translate(_ASCII_BLANK_TABLE)
-    letters = [i for i, c in zip(positions, patched.tolist(), strict=True) if c == _WORD]
-    if letters:
-        pieces: list[str] = []
-        previous = 0
-        for i in letters:
-            pieces.append(blanked[previous:i])
-            pieces.append(text[i])
-            previous = i + 1
-        pieces.append(blanked[previous:])
-        blanked = "".join(pieces)
-    return blanked, classes
+
+    starts: npt.NDArray[np.intp]  # char offset of each token
+    ends: npt.NDArray[np.intp]  # char offset just past each token
+    keys: npt.NDArray[np.uint64]
+    special: npt.NDArray[np.intp]  # indices of tokens without a key
+    after_break: npt.NDArray[np.intp]  # indices of tokens that follow a phrase break
+
+
+def _codes(text: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.intp]]:
+    """``(raw, codes, non_ascii)``: the text as ASCII bytes (other characters as ``?``), the
+    code of every character at ``codes[1 : n + 1]`` (zero padding on both sides), and the
+    positions of non-ASCII characters.
+
+    ``bytes.translate`` does the ASCII characters at memory speed; non-ASCII characters are
+    classified through a table of the Basic Multilingual Plane (astral characters separate).
+    """
+    n = len(text)
+    raw = text.encode("ascii", "replace")
+    buffer = bytearray(1 + n + _PAD)
+    buffer[1 : n + 1] = raw.translate(_BYTE_CODES)
+    codes = np.frombuffer(buffer, dtype=np.uint8)
+    raw_bytes = np.frombuffer(raw, dtype=np.uint8)
+    non_ascii = np.zeros(0, dtype=np.intp)
+    if not text.isascii():
+        marks = np.flatnonzero(raw_bytes == ord("?"))
+        if marks.size * 16 < n:
+            points = np.array([ord(text[i]) for i in marks.tolist()], dtype=np.int64)
+        else:
+            wide = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            points = wide[marks].astype(np.int64)
+        other = points >= 128
+        non_ascii, points = marks[other], points[other]
+        classes = np.where(points < 0x10000, _class_table()[points & 0xFFFF], _SEP)
+        codes[non_ascii + 1] = _CLASS_CODES[classes]
+    return raw_bytes, codes, non_ascii
+
+
+def scan_keys(text: str) -> TokenKeys:
+    """Tokenise ``text`` into offsets and keys with numpy only (no per-token Python object).
+
+    Tokens are runs of letters/digits (any script, with combining marks) and ``+``/``#``,
+    as in :data:`TOKEN_RE`. Phrase breaks: :data:`HARD_BREAKS`, and :data:`SOFT_BREAKS`
+    followed by whitespace or the end of the text.
+    """
+    n = len(text)
+    raw, codes, non_ascii = _codes(text)
+    word = codes[: n + 2] >= _CODE_WORD_MIN
+    edges = np.flatnonzero(word[1:] != word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    n_tokens = len(starts)
+    empty = np.zeros(0, dtype=np.intp)
+    if not n_tokens:
+        return TokenKeys(empty, empty, np.zeros(0, dtype=np.uint64), empty, empty)
+    # 8 bytes of codes from every character: reading 8 bytes at a token's start gives its
+    # first 8 (folded) characters plus whatever follows, which the length mask removes.
+    words = np.ndarray((n + 16,), dtype="<u8", buffer=codes, offset=1, strides=(1,))
+    lengths = ends - starts
+    keys = words[starts] & _LOW_BYTES[np.minimum(lengths, 8)]
+    long = np.flatnonzero(lengths > 8)
+    if long.size:
+        sizes, first = lengths[long], starts[long]
+        second = words[first + 8] & _LOW_BYTES[np.minimum(sizes - 8, 8)]
+        third = np.where(sizes > 16, words[ends[long] - 8], np.uint64(0))
+        mixed = keys[long] ^ (second * _MIX1) ^ (third * _MIX2) ^ sizes.astype(np.uint64)
+        mixed ^= mixed >> np.uint64(31)
+        mixed *= _MIX3
+        mixed ^= mixed >> np.uint64(29)
+        keys[long] = mixed | _TOP_BIT
+    special = np.flatnonzero(lengths > MAX_KEY_CHARS)
+    if non_ascii.size:
+        letters = non_ascii[codes[non_ascii + 1] == _NON_ASCII]
+        if letters.size:
+            special = np.union1d(special, np.searchsorted(starts, letters, side="right") - 1)
+    keys[special] = 0
+    after = _after_breaks(text, raw, codes, starts)
+    return TokenKeys(starts, ends, keys, special, after)
+
+
+def _after_breaks(
+    text: str,
+    raw: npt.NDArray[np.uint8],
+    codes: npt.NDArray[np.uint8],
+    starts: npt.NDArray[np.intp],
+) -> npt.NDArray[np.intp]:
+    """Indices of the tokens that follow a phrase break (never 0)."""
+    n = len(text)
+    # codes 1 and 2 (hard, soft break): subtracting 1 wraps separators (0) round to 255.
+    breaks = np.flatnonzero((codes[1 : n + 1] - np.uint8(1)) < np.uint8(2))
+    soft = np.flatnonzero(codes[breaks + 1] == _CODE_SOFT)
+    if soft.size:
+        at = breaks[soft]
+        following = np.minimum(at + 1, n - 1)
+        real = _ASCII_SPACE[raw[following]] | (at + 1 >= n)
+        unsure = np.flatnonzero(~real & (raw[following] == ord("?")))
+        for i in unsure.tolist():  # a non-ASCII character after "." (rare): ask Python
+            real[i] = text[int(at[i]) + 1].isspace()
+        breaks = np.delete(breaks, soft[~real])
+    after = np.unique(np.searchsorted(starts, breaks))
+    return after[(after > 0) & (after < len(starts))]
 
 
 class TextScan(NamedTuple):
@@ -354,36 +453,7 @@ class TextScan(NamedTuple):
 
 
 def scan_text(text: str) -> TextScan:
-    """Tokenise ``text`` keeping offsets, in C/numpy only (no per-character Python code).
-
-    Every non-token character is blanked to a space (length preserved), ``str.split`` yields
-    the tokens and numpy the offsets and phrase breaks. ASCII text uses ``str.translate``'s
-    ASCII fast path; other text a numpy lookup table, because ``str.translate`` with a dict is
-    ~100x slower on non-ASCII strings (measured: 8 MB/s).
-    """
-    if text.isascii():
-        blanked = text.translate(_ASCII_BLANK_TABLE)
-        classes = np.frombuffer(text.translate(_ASCII_CLASS_TABLE).encode("ascii"), np.uint8)
-    else:
-        blanked, classes = _scan_mostly_ascii(text)
-    tokens = blanked.split()
-    if not tokens:
-        empty = np.zeros(0, dtype=np.intp)
-        return TextScan([], empty, empty, [])
-    is_word = classes == _WORD
-    edges = np.flatnonzero(is_word[1:] != is_word[:-1]) + 1
-    if is_word[0]:
-        edges = np.concatenate(([0], edges))
-    if is_word[-1]:
-        edges = np.concatenate((edges, [len(is_word)]))
-    starts, ends = edges[0::2], edges[1::2]
-    breaks = np.flatnonzero(classes >= _HARD)
-    soft = np.flatnonzero(classes[breaks] == _SOFT)
-    if soft.size:
-        # Breaks are rare (about one per sentence), so a Python check per soft break is cheap.
-        n = len(text)
-        real = [i + 1 >= n or text[i + 1].isspace() for i in breaks[soft].tolist()]
-        breaks = np.delete(breaks, soft[~np.array(real, dtype=np.bool_)])
-    after = np.unique(np.searchsorted(starts, breaks))
-    after = after[(after > 0) & (after < len(tokens))]
-    return TextScan(tokens, starts, ends, after.tolist())
+    """:func:`scan_keys` with the surface token strings instead of keys."""
+    scan = scan_keys(text)
+    tokens = list(map(text.__getitem__, map(slice, scan.starts.tolist(), scan.ends.tolist())))
+    return TextScan(tokens, scan.starts, scan.ends, scan.after_break.tolist())
