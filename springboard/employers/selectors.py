@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from springboard.employers.importing.validation import CleanRow, ExistingPeople
 from springboard.employers.models import (
@@ -17,6 +18,7 @@ from springboard.employers.models import (
     Enrolment,
     EnrolmentImport,
 )
+from springboard.programmes.models import ProgrammeStatus
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
@@ -150,9 +152,43 @@ def suppress(counts: dict[str, int]) -> dict[str, Cell]:
     return {key: Cell(None if key in hidden else n) for key, n in counts.items()}
 
 
-ENROLMENT_STATUSES = ("invited", "started")
-# Imported people keep Django's unusable password until they accept their invitation.
-_NOT_SIGNED_IN = Q(candidate__user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+# What an employer may see of a programme: its stage, never its content.
+_RUNNING = [
+    ProgrammeStatus.INTAKE,
+    ProgrammeStatus.ACTIVE,
+    ProgrammeStatus.PAUSED,
+    ProgrammeStatus.EXTENDED,
+]
+STATUS_COLUMNS: tuple[tuple[str, Any, Q], ...] = (
+    (
+        "not_started",
+        _("Not started"),
+        Q(programme__isnull=True) | Q(programme__status=ProgrammeStatus.INVITED),
+    ),
+    ("in_programme", _("In programme"), Q(programme__status__in=_RUNNING)),
+    (
+        "placed",
+        _("Placed"),
+        Q(programme__status__in=[ProgrammeStatus.PLACED, ProgrammeStatus.AFTERCARE]),
+    ),
+    ("dropped_out", _("Dropped out"), Q(programme__status=ProgrammeStatus.DROPPED_OUT)),
+    ("closed", _("Closed"), Q(programme__status=ProgrammeStatus.CLOSED)),
+)
+ENROLMENT_STATUSES = tuple(key for key, _label, _condition in STATUS_COLUMNS)
+STATUS_LABELS = {key: label for key, label, _condition in STATUS_COLUMNS}
+# Column headings, in the order of the cells.
+STATUS_HEADINGS = tuple(label for _key, label, _condition in STATUS_COLUMNS)
+
+
+def status_of(programme_status: str | None) -> str:
+    """The employer-visible column of one programme status."""
+    if programme_status in (None, ProgrammeStatus.INVITED):
+        return "not_started"
+    if programme_status in _RUNNING:
+        return "in_programme"
+    if programme_status in (ProgrammeStatus.PLACED, ProgrammeStatus.AFTERCARE):
+        return "placed"
+    return str(programme_status)
 
 
 @dataclass(frozen=True)
@@ -196,25 +232,26 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
         Enrolment.objects.filter(engagement__in=engagements)
         .values("engagement_id", "cohort_id")
         .annotate(
-            invited=Count("pk", filter=_NOT_SIGNED_IN),
-            started=Count("pk", filter=~_NOT_SIGNED_IN),
+            **{key: Count("pk", filter=condition) for key, _label, condition in STATUS_COLUMNS}
         )
         .order_by()
     )
     for row in grouped:
         counts[(row["engagement_id"], row["cohort_id"])] = {
-            "invited": int(row["invited"]),
-            "started": int(row["started"]),
+            key: int(row[key])  # type: ignore[literal-required]
+            for key in ENROLMENT_STATUSES
         }
     consented: dict[int, list[tuple[str, str]]] = {e.pk: [] for e in engagements}
     shared = Enrolment.objects.filter(
         engagement__in=[e for e in engagements if e.reporting_level == "consented_status"],
         employer_may_see_status=True,
-    ).select_related("candidate__user")
+    ).select_related("candidate__user", "programme")
     for enrolment in shared.order_by("candidate__user__full_name"):
-        user = enrolment.candidate.user
-        status = "started" if user.has_usable_password() else "invited"
-        consented[enrolment.engagement_id].append((user.display_name, status))
+        programme = getattr(enrolment, "programme", None)
+        status = status_of(programme.status if programme is not None else None)
+        consented[enrolment.engagement_id].append(
+            (enrolment.candidate.user.display_name, str(STATUS_LABELS[status]))
+        )
 
     zero = dict.fromkeys(ENROLMENT_STATUSES, 0)
     reports: list[EngagementReport] = []

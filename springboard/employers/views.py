@@ -25,6 +25,7 @@ from springboard.employers.importing.report import error_report_csv
 from springboard.employers.invitation_sheet import SheetEntry, invitation_sheet_pdf
 from springboard.employers.models import ImportStatus
 from springboard.employers.selectors import (
+    STATUS_HEADINGS,
     cohort_tasks,
     cohorts_of,
     employer_report,
@@ -419,7 +420,9 @@ def checklist_template(request: HttpRequest, agency_slug: str) -> HttpResponse:
 def employer_overview(request: HttpRequest, agency_slug: str) -> HttpResponse:
     membership = tenancy_access.require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
     return render(
-        request, "employers/employer_overview.html", {"reports": employer_report(membership)}
+        request,
+        "employers/employer_overview.html",
+        {"reports": employer_report(membership), "status_labels": STATUS_HEADINGS},
     )
 
 

@@ -405,10 +405,12 @@ def scan_keys(text: str) -> TokenKeys:
         sizes, first = lengths[long], starts[long]
         second = words[first + 8] & _LOW_BYTES[np.minimum(sizes - 8, 8)]
         third = np.where(sizes > 16, words[ends[long] - 8], np.uint64(0))
-        mixed = keys[long] ^ (second * _MIX1) ^ (third * _MIX2) ^ sizes.astype(np.uint64)
-        mixed ^= mixed >> np.uint64(31)
+        mixed = (keys[long] ^ sizes.astype(np.uint64)) * _MIX1
+        mixed ^= second
+        mixed *= _MIX2
+        mixed ^= third
         mixed *= _MIX3
-        mixed ^= mixed >> np.uint64(29)
+        mixed ^= mixed >> np.uint64(32)
         keys[long] = mixed | _TOP_BIT
     special = np.flatnonzero(lengths > MAX_KEY_CHARS)
     if non_ascii.size:
@@ -439,7 +441,10 @@ def _after_breaks(
         for i in unsure.tolist():  # a non-ASCII character after "." (rare): ask Python
             real[i] = text[int(at[i]) + 1].isspace()
         breaks = np.delete(breaks, soft[~real])
-    after = np.unique(np.searchsorted(starts, breaks))
+    after = np.searchsorted(starts, breaks)  # sorted: drop repeats without np.unique
+    first = np.ones(len(after), dtype=np.bool_)
+    first[1:] = after[1:] != after[:-1]
+    after = after[first]
     return after[(after > 0) & (after < len(starts))]
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from springboard.accounts import services as account_services
 from springboard.accounts.access import signed_in_user
-from springboard.employers.selectors import employer_report
+from springboard.employers.selectors import STATUS_HEADINGS, employer_report
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
 from springboard.privacy.selectors import recent_events
@@ -51,6 +51,7 @@ def home(request: HttpRequest, agency_slug: str) -> HttpResponse:
         context.update(candidate_home(membership))
     elif membership.role == Role.EMPLOYER_CONTACT:
         context["reports"] = employer_report(membership)
+        context["status_labels"] = STATUS_HEADINGS
     return render(request, _HOME_TEMPLATES[Role(membership.role)], context)
 
 
