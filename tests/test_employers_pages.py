@@ -324,3 +324,37 @@ def test_invitation_sheet_is_in_the_candidates_language(world: World) -> None:
     assert page["heading"] != "Welcome to your outplacement programme"
     assert "/invitations/" in page["link"]
     assert page["qr"].startswith("<?xml") or "<svg" in page["qr"]
+
+
+def test_report_counts_programme_stages_and_hides_small_groups(world: World) -> None:
+    from springboard.employers.selectors import employer_report
+    from springboard.programmes.models import Programme, ProgrammeStatus
+    from springboard.tenancy.roles import Role
+    from tests.factories import make_member, make_programme
+
+    def add(status: str, count: int) -> None:
+        for _ in range(count):
+            candidate = make_member(world.a.agency, Role.CANDIDATE)
+            programme = make_programme(world.a, candidate=candidate)
+            Programme.objects.filter(pk=programme.pk).update(status=status)
+
+    add(ProgrammeStatus.PLACED, 6)
+    add(ProgrammeStatus.DROPPED_OUT, 2)
+    (report,) = employer_report(world.a.contact)
+    assert report.total.value == 8
+    # Two dropped out is too small to show; hiding only that cell would let 8 - 6 give it away,
+    # so the placed cell is hidden with it.
+    assert report.by_status["dropped_out"].suppressed
+    assert report.by_status["placed"].suppressed
+    assert report.by_status["in_programme"].value == 0
+
+    add(ProgrammeStatus.DROPPED_OUT, 3)
+    add(ProgrammeStatus.ACTIVE, 5)
+    (report,) = employer_report(world.a.contact)
+    assert {k: c.value for k, c in report.by_status.items()} == {
+        "not_started": 0,
+        "in_programme": 5,
+        "placed": 6,
+        "dropped_out": 5,
+        "closed": 0,
+    }

@@ -103,14 +103,15 @@ class _TokenTypes:
     """
 
     def __init__(self) -> None:
-        self.surfaces: list[str] = []
+        # A dict of int → str stays untracked by the garbage collector (a list would not).
+        self.surfaces: dict[int, str] = {}
         self._resize(1 << 12)
 
     def __len__(self) -> int:
         return len(self.surfaces)
 
     def clear(self) -> None:
-        self.surfaces = []
+        self.surfaces = {}
         self._resize(1 << 12)
 
     def _resize(self, size: int) -> None:
@@ -118,31 +119,32 @@ class _TokenTypes:
         self._slot_types = np.full(size, -1, dtype=np.int64)
         self._shift = np.uint64(64 - size.bit_length() + 1)
 
-    def _slots(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
-        return ((keys * _FIB) >> self._shift).astype(np.intp)
-
-    def lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        """Type number of every key; -1 for keys not seen yet."""
+    def lookup(
+        self, keys: npt.NDArray[np.uint64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+        """``(types, missing)``: the type number of every key (-1 where not seen yet), and the
+        indices of the keys not seen yet."""
         mask = len(self._slot_keys) - 1
-        slots = self._slots(keys)
+        slots = (keys * _FIB) >> self._shift
         found = self._slot_keys[slots]
-        hit = found == keys
-        types = np.where(hit, self._slot_types[slots], -1)
-        # Collisions: follow the probe sequence for the few keys that met another key.
-        todo = np.flatnonzero(~hit & (found != 0))
-        while todo.size:
+        types = self._slot_types[slots]  # -1 in empty slots
+        todo = np.flatnonzero(found != keys)
+        missing = [todo[found[todo] == 0]]
+        todo = todo[found[todo] != 0]
+        while todo.size:  # collisions: follow the probe sequence of the few keys concerned
             slots_todo = (slots[todo] + 1) & mask
             slots[todo] = slots_todo
-            found = self._slot_keys[slots_todo]
-            hit = found == keys[todo]
+            found_todo = self._slot_keys[slots_todo]
+            hit = found_todo == keys[todo]
             types[todo[hit]] = self._slot_types[slots_todo[hit]]
-            todo = todo[~hit & (found != 0)]
-        return types
+            missing.append(todo[found_todo == 0])
+            todo = todo[~hit & (found_todo != 0)]
+        return types, np.sort(np.concatenate(missing))
 
     def add(self, keys: npt.NDArray[np.uint64], surfaces: list[str]) -> None:
         """Register new, distinct ``keys`` as the next type numbers."""
         first = len(self.surfaces)
-        self.surfaces.extend(surfaces)
+        self.surfaces.update(zip(range(first, first + len(surfaces)), surfaces, strict=True))
         if 2 * len(self.surfaces) > len(self._slot_keys):  # keep the load factor <= 1/2
             size = len(self._slot_keys)
             while 2 * len(self.surfaces) > size:
@@ -155,7 +157,7 @@ class _TokenTypes:
 
     def _place(self, keys: npt.NDArray[np.uint64], types: npt.NDArray[np.int64]) -> None:
         mask = len(self._slot_keys) - 1
-        slots = self._slots(keys)
+        slots = (keys * _FIB) >> self._shift
         todo = np.arange(len(keys))
         while todo.size:
             slots_todo = slots[todo]
@@ -453,15 +455,16 @@ class SkillExtractor:
 
     def _token_types(self, text: str, scan: TokenKeys) -> npt.NDArray[np.int64]:
         """Type number of every token (0 for tokens without a key); registers new types."""
-        types = self._types.lookup(scan.keys)
+        types, missing = self._types.lookup(scan.keys)
         types[scan.special] = 0
-        new = np.flatnonzero(types < 0)
+        new = missing[scan.keys[missing] != 0]
         if new.size:
             keys, first, inverse = np.unique(scan.keys[new], return_index=True, return_inverse=True)
             at = new[first]
-            surfaces = list(
-                map(text.__getitem__, map(slice, scan.starts[at].tolist(), scan.ends[at].tolist()))
-            )
+            surfaces = [
+                text[s:e]
+                for s, e in zip(scan.starts[at].tolist(), scan.ends[at].tolist(), strict=True)
+            ]
             types[new] = len(self._types) + inverse
             self._types.add(keys, surfaces)
         return types

@@ -12,6 +12,7 @@ Unknown languages are normalised (case, diacritics, punctuation) but not stemmed
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Callable, Collection
@@ -350,23 +351,34 @@ class TokenKeys(NamedTuple):
     after_break: npt.NDArray[np.intp]  # indices of tokens that follow a phrase break
 
 
+def _non_ascii_as_del(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: every non-ASCII character becomes DEL (one byte each)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "\x7f" * (error.end - error.start), error.end
+
+
+_NON_ASCII_HANDLER = "springboard.matching.textnorm.del"
+codecs.register_error(_NON_ASCII_HANDLER, _non_ascii_as_del)
+_FRONT, _BACK = b"\0", b"\0" * _PAD
+
+
 def _codes(text: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.intp]]:
-    """``(raw, codes, non_ascii)``: the text as ASCII bytes (other characters as ``?``), the
+    """``(raw, codes, non_ascii)``: the text as ASCII bytes (other characters as DEL), the
     code of every character at ``codes[1 : n + 1]`` (zero padding on both sides), and the
     positions of non-ASCII characters.
 
     ``bytes.translate`` does the ASCII characters at memory speed; non-ASCII characters are
-    classified through a table of the Basic Multilingual Plane (astral characters separate).
+    classified through a table of the Basic Multilingual Plane (astral characters separate),
+    and only letters and breaks among them need patching (DEL is a separator).
     """
     n = len(text)
-    raw = text.encode("ascii", "replace")
-    buffer = bytearray(1 + n + _PAD)
-    buffer[1 : n + 1] = raw.translate(_BYTE_CODES)
-    codes = np.frombuffer(buffer, dtype=np.uint8)
+    raw = text.encode("ascii", _NON_ASCII_HANDLER)
+    codes = np.frombuffer(b"".join((_FRONT, raw, _BACK)).translate(_BYTE_CODES), dtype=np.uint8)
     raw_bytes = np.frombuffer(raw, dtype=np.uint8)
     non_ascii = np.zeros(0, dtype=np.intp)
     if not text.isascii():
-        marks = np.flatnonzero(raw_bytes == ord("?"))
+        marks = np.flatnonzero(raw_bytes == 0x7F)
         if marks.size * 16 < n:
             points = np.array([ord(text[i]) for i in marks.tolist()], dtype=np.int64)
         else:
@@ -375,7 +387,10 @@ def _codes(text: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt
         other = points >= 128
         non_ascii, points = marks[other], points[other]
         classes = np.where(points < 0x10000, _class_table()[points & 0xFFFF], _SEP)
-        codes[non_ascii + 1] = _CLASS_CODES[classes]
+        patch = np.flatnonzero(classes != _SEP)
+        if patch.size:
+            codes = codes.copy()
+            codes[non_ascii[patch] + 1] = _CLASS_CODES[classes[patch]]
     return raw_bytes, codes, non_ascii
 
 
@@ -437,7 +452,7 @@ def _after_breaks(
         at = breaks[soft]
         following = np.minimum(at + 1, n - 1)
         real = _ASCII_SPACE[raw[following]] | (at + 1 >= n)
-        unsure = np.flatnonzero(~real & (raw[following] == ord("?")))
+        unsure = np.flatnonzero(~real & (raw[following] == 0x7F))
         for i in unsure.tolist():  # a non-ASCII character after "." (rare): ask Python
             real[i] = text[int(at[i]) + 1].isspace()
         breaks = np.delete(breaks, soft[~real])
