@@ -62,7 +62,6 @@ INEXACT_WEIGHT = 0.9  # matched only after stemming/compound handling, not lette
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,5}$")
 _CACHE_LIMIT = 400_000  # token types remembered before every cache is reset
-_UNSET = np.iinfo(np.int64).min  # a token type whose stem id is not computed yet
 _FIB = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: slot = (key * _FIB) >> (64 - bits)
 
 
@@ -254,8 +253,9 @@ class _LangIndex:
         )
         self.n_entries = len(entries)
         self.cache = _TokenIds(self)  # for tokens without a key (non-ASCII, very long)
-        # Stem id of every token type (see ``_TokenTypes``); _UNSET until first needed.
-        self.type_ids = np.full(1024, _UNSET, dtype=np.int64)
+        # Stem id of every token type (see ``_TokenTypes``), computed for the first ``n_typed``.
+        self.type_ids = np.zeros(1024, dtype=np.int64)
+        self.n_typed = 0
         self.matched_rows: dict[tuple[int, str], tuple[tuple[str, str, str, float], ...]] = {}
 
     def _build_trie(self, entry_of: dict[tuple[int, ...], int]) -> None:
@@ -287,6 +287,13 @@ class _LangIndex:
         if not inner:  # searchsorted needs one element to compare with
             self.edge_keys = np.array([-1], dtype=np.int64)
             self.edge_child = np.array([0], dtype=np.int64)
+        # The first step of a walk, per stem id: the label entry of the one-token key (or -1)
+        # and the node to continue from (or -1 when no longer label starts with the stem).
+        root = np.maximum(self.root_child, 0)
+        self.root_entry = np.where(self.root_child >= 0, self.node_entry[root], -1)
+        self.root_inner = np.where(
+            (self.root_child >= 0) & self.has_children[root], self.root_child, -1
+        )
         # A bitmap over hashed edge keys (~16 bits per edge) rejects most (node, stem) pairs
         # that are no edge before the binary search: after the first token of a text position
         # most walks die, and the bitmap gather is cheaper than np.searchsorted.
@@ -451,7 +458,7 @@ class SkillExtractor:
         for index in self._indexes.values():
             index.cache.clear()
             index.compounds.clear()
-            index.type_ids.fill(_UNSET)
+            index.n_typed = 0
 
     def _token_types(self, text: str, scan: TokenKeys) -> npt.NDArray[np.int64]:
         """Type number of every token (0 for tokens without a key); registers new types."""
@@ -474,20 +481,21 @@ class SkillExtractor:
     ) -> npt.NDArray[np.int64]:
         """Stem id of every token in ``index``'s language (compounds: ``-1 - k``)."""
         n_types = len(self._types)
-        if len(index.type_ids) < n_types:
-            grown = np.full(max(n_types, 2 * len(index.type_ids)), _UNSET, dtype=np.int64)
-            grown[: len(index.type_ids)] = index.type_ids
-            index.type_ids = grown
+        if index.n_typed < n_types:  # types new since this language was last searched
+            if len(index.type_ids) < n_types:
+                grown = np.zeros(max(n_types, 2 * len(index.type_ids)), dtype=np.int64)
+                grown[: index.n_typed] = index.type_ids[: index.n_typed]
+                index.type_ids = grown
+            surfaces = self._types.surfaces
+            index.type_ids[index.n_typed : n_types] = [
+                index.id_for_token(surfaces[t]) for t in range(index.n_typed, n_types)
+            ]
+            index.n_typed = n_types
         ids = index.type_ids[types]
         if scan.special.size:
             starts, ends = scan.starts[scan.special].tolist(), scan.ends[scan.special].tolist()
-            surfaces = map(text.__getitem__, map(slice, starts, ends))
-            ids[scan.special] = list(map(index.cache.__getitem__, surfaces))
-        unset = np.flatnonzero(ids == _UNSET)
-        if unset.size:  # types seen before, but not yet in this language
-            for t in np.unique(types[unset]).tolist():
-                index.type_ids[t] = index.id_for_token(self._types.surfaces[t])
-            ids[unset] = index.type_ids[types[unset]]
+            surfaces_special = [text[s:e] for s, e in zip(starts, ends, strict=True)]
+            ids[scan.special] = list(map(index.cache.__getitem__, surfaces_special))
         return ids
 
     def _scan(
@@ -504,7 +512,7 @@ class SkillExtractor:
         n_tokens = len(scan.starts)
         ids = self._stem_ids(index, text, scan, types)
         first_unit: npt.NDArray[np.intp] | None = None
-        if ids.min() < 0:
+        if index.compounding and ids.min() < 0:
             ids, first_unit = _expand_compounds(ids, index.compounds)
         n_units = len(ids)
         # Continuing a walk reads ``following``: the same ids, except that a unit right after a
@@ -515,14 +523,19 @@ class SkillExtractor:
         following[n_units] = index.unknown
         after = scan.after_break
         following[after if first_unit is None else first_unit[after]] = index.unknown
-        node = index.root_child[ids]
+        entry = index.root_entry[ids]
+        hit = np.flatnonzero(entry >= 0)
+        hit_starts: list[npt.NDArray[np.intp]] = [hit]
+        hit_entries: list[npt.NDArray[np.int32]] = [entry[hit]]
+        hit_lengths: list[int] = [1]
+        node = index.root_inner[ids]
         starts = np.flatnonzero(node >= 0)
         node = node[starts]
-        hit_starts: list[npt.NDArray[np.intp]] = []
-        hit_entries: list[npt.NDArray[np.int32]] = []
-        hit_lengths: list[int] = []
         length = 1
         while starts.size:
+            found, node = index.follow(node, following[starts + length])
+            starts = starts[found]
+            length += 1
             entry = index.node_entry[node]
             hit = np.flatnonzero(entry >= 0)
             if hit.size:
@@ -531,10 +544,7 @@ class SkillExtractor:
                 hit_lengths.append(length)
             live = np.flatnonzero(index.has_children[node])
             starts, node = starts[live], node[live]
-            found, node = index.follow(node, following[starts + length])
-            starts = starts[found]
-            length += 1
-        if not hit_starts:
+        if sum(map(len, hit_starts)) == 0:
             return _Spans.empty()
         # Hits were recorded shortest first: the last hit of each start is its longest match.
         first = np.concatenate(hit_starts)
