@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import NamedTuple
@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from .textnorm import (
     COMPOUNDING_LANGS,
+    HARD_BREAKS,
     TOKEN_RE,
     TokenKeys,
     fold,
@@ -62,6 +63,8 @@ INEXACT_WEIGHT = 0.9  # matched only after stemming/compound handling, not lette
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,5}$")
 _CACHE_LIMIT = 400_000  # token types remembered before every cache is reset
+_PIECE_CHARS = 256_000  # long texts are matched in pieces of about this size (see _pieces)
+_HARD_BREAK = re.compile(f"[{re.escape(HARD_BREAKS)}]")
 _FIB = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: slot = (key * _FIB) >> (64 - bits)
 
 
@@ -438,14 +441,20 @@ class SkillExtractor:
         indexes = [index for index in indexes if index.n_entries]
         if not indexes:
             return []
-        scan = scan_keys(text)
-        if not len(scan.starts):
-            return []
         self._limit_caches()
-        types = self._token_types(text, scan)
-        spans = [self._scan(index, text, scan, types) for index in indexes]
-        merged = _longest_non_overlapping(spans) if len(spans) > 1 else spans[0]
-        return self._to_matches(text, merged, [index.lang for index in indexes])
+        matches: list[SkillMatch] = []
+        for start, end in _pieces(text):
+            piece = text[start:end]  # the text itself when it is one piece
+            scan = scan_keys(piece)
+            if not len(scan.starts):
+                continue
+            types = self._token_types(piece, scan)
+            spans = [self._scan(index, piece, scan, types) for index in indexes]
+            merged = _longest_non_overlapping(spans) if len(spans) > 1 else spans[0]
+            if start:
+                merged = merged._replace(starts=merged.starts + start, ends=merged.ends + start)
+            matches.extend(self._to_matches(text, merged, [index.lang for index in indexes]))
+        return matches
 
     def _limit_caches(self) -> None:
         """Bounded memory in long-running workers; the caches refill quickly (Zipf). Cleared
@@ -615,6 +624,27 @@ class SkillExtractor:
         return best
 
 
+def _pieces(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of about :data:`_PIECE_CHARS` characters, each
+    ending with a hard phrase break (newline, ``;``, bullet …) where the text has one.
+
+    No label spans a hard break, so the pieces are matched independently with exactly the
+    same result, while every array of a piece stays in the CPU's L2 cache (measured on a
+    4 MB text: 70 ms in 256 kB pieces instead of 100 ms in one piece, which also touched
+    25 MB of fresh memory pages per call).
+    """
+    n = len(text)
+    start = 0
+    while n - start > _PIECE_CHARS:
+        found = _HARD_BREAK.search(text, start + _PIECE_CHARS)
+        if found is None:
+            break
+        yield start, found.end()
+        start = found.end()
+    if start < n:
+        yield start, n
+
+
 def _expand_compounds(
     ids: npt.NDArray[np.int64], compounds: list[tuple[int, ...]]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
@@ -640,31 +670,26 @@ def _leftmost_longest(
     """Indices of the greedy left-to-right choice among spans sorted by start (one per start;
     ``last`` inclusive).
 
-    A span that starts after every earlier span has ended is always chosen; Python only
-    decides inside runs of overlapping spans.
+    A span that starts after every earlier span has ended ("clear") is always chosen. After a
+    clear span, the choice jumps to the first span starting after the chosen one ends, until
+    it reaches the next clear span; all runs are followed at once, one jump per step.
     """
-    if len(first) < 2:
-        return np.arange(len(first))
+    n = len(first)
+    if n < 2:
+        return np.arange(n)
     reach = np.maximum.accumulate(last)
-    clear = np.ones(len(first), dtype=np.bool_)
+    clear = np.ones(n, dtype=np.bool_)
     clear[1:] = first[1:] > reach[:-1]
     if clear.all():
-        return np.arange(len(first))
+        return np.arange(n)
     keep = clear.copy()
-    # Runs of overlapping spans: each starts at a "clear" span; walk only those runs.
-    crowded = np.flatnonzero(~clear)
-    heads = np.flatnonzero(clear)
-    run_heads = np.unique(np.searchsorted(heads, crowded, side="right") - 1)
-    firsts, lasts = first.tolist(), last.tolist()
-    n = len(firsts)
-    for head in heads[run_heads].tolist():
-        end = lasts[head]
-        i = head + 1
-        while i < n and not clear[i]:
-            if firsts[i] > end:
-                keep[i] = True
-                end = lasts[i]
-            i += 1
+    following = np.searchsorted(first, last, side="right")  # first span after each span
+    heads = np.flatnonzero(clear[:-1] & ~clear[1:])  # clear spans followed by overlaps
+    while heads.size:
+        heads = following[heads]
+        heads = heads[heads < n]
+        heads = heads[~clear[heads]]
+        keep[heads] = True
     return np.flatnonzero(keep)
 
 

@@ -382,7 +382,7 @@ def _codes(text: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt
         if marks.size * 16 < n:
             points = np.array([ord(text[i]) for i in marks.tolist()], dtype=np.int64)
         else:
-            wide = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            wide = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             points = wide[marks].astype(np.int64)
         other = points >= 128
         non_ascii, points = marks[other], points[other]
@@ -427,7 +427,7 @@ def scan_keys(text: str) -> TokenKeys:
         mixed *= _MIX3
         mixed ^= mixed >> np.uint64(32)
         keys[long] = mixed | _TOP_BIT
-    special = np.flatnonzero(lengths > MAX_KEY_CHARS)
+    special = long[lengths[long] > MAX_KEY_CHARS]
     if non_ascii.size:
         letters = non_ascii[codes[non_ascii + 1] == _NON_ASCII]
         if letters.size:

@@ -1,8 +1,13 @@
 import itertools
+import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from springboard.matching import extractor as extractor_module
 from springboard.matching.extractor import SkillExtractor
+from springboard.matching.textnorm import MAX_KEY_CHARS, scan_keys
 
 from .conftest import FIXTURES, skill
 
@@ -94,6 +99,24 @@ def test_ambiguous_label_yields_every_concept():
     assert {(m.uri, m.kind) for m in matches} == {("urn:s:a", "preferred"), ("urn:s:b", "alt")}
 
 
+def test_spans_with_several_or_no_concepts_keep_their_offsets():
+    ex = SkillExtractor(
+        [
+            ("urn:s:it", "IT", "en", "preferred"),
+            ("urn:s:a", "project management", "en", "preferred"),
+            ("urn:s:b", "project management", "en", "alt"),
+            ("urn:s:py", "Python", "en", "preferred"),
+        ]
+    )
+    matches = ex.extract("It was project management in IT with Python", "en")
+    assert [(m.uri, m.start, m.text) for m in matches] == [
+        ("urn:s:a", 7, "project management"),
+        ("urn:s:b", 7, "project management"),
+        ("urn:s:it", 29, "IT"),
+        ("urn:s:py", 37, "Python"),
+    ]
+
+
 def test_hidden_labels_can_be_excluded():
     rows = [("urn:s:x", "teamwork", "en", "hidden")]
     assert SkillExtractor(rows).extract("teamwork", "en")
@@ -150,3 +173,108 @@ def test_compound_token_right_after_a_break_starts_a_match():
         ("urn:s:sw", "software"),
         ("urn:s:udv", "Udvikling"),
     ]
+
+
+def test_text_language_wins_on_equal_spans():
+    ex = SkillExtractor(
+        [
+            ("urn:s:py-en", "Python", "en", "alt"),
+            ("urn:s:py-nl", "Python", "nl", "preferred"),
+        ]
+    )
+    assert [(m.uri, m.lang) for m in ex.extract("Ervaring met Python.", "nl")] == [
+        ("urn:s:py-nl", "nl")
+    ]
+    assert [(m.uri, m.lang) for m in ex.extract("Experience with Python.", "en")] == [
+        ("urn:s:py-en", "en")
+    ]
+
+
+def test_non_ascii_and_very_long_tokens():
+    ex = SkillExtractor(
+        [
+            ("urn:s:l", "lærer", "nb", "preferred"),
+            ("urn:s:bh", "barnehage", "nb", "preferred"),
+            ("urn:s:c", "café management", "en", "preferred"),
+        ]
+    )
+    text = "Lærerne i barnehagene. Cafe MANAGEMENT, " + "x" * 40 + " lærer"
+    assert [(m.uri, m.text) for m in ex.extract(text, "nb")] == [
+        ("urn:s:l", "Lærerne"),
+        ("urn:s:bh", "barnehagene"),
+        ("urn:s:c", "Cafe MANAGEMENT"),
+        ("urn:s:l", "lærer"),
+    ]
+
+
+def test_long_text_is_matched_in_pieces_with_the_same_result(extractor, monkeypatch):
+    text = (FIXTURES / "cv_en.txt").read_text(encoding="utf-8")
+    text = "\n".join([text, "I managed projects; project management!", text] * 20)
+    whole = extractor.extract(text, "en")
+    monkeypatch.setattr(extractor_module, "_PIECE_CHARS", 50)
+    assert len(list(extractor_module._pieces(text))) > 20
+    assert extractor.extract(text, "en") == whole
+    assert all(text[m.start : m.end] == m.text for m in whole)
+
+
+def test_token_caches_reset_without_changing_results(monkeypatch):
+    rows = [
+        ("urn:s:swu", "software udvikling", "da", "preferred"),
+        ("urn:s:sw", "software", "da", "preferred"),
+        ("urn:s:udv", "udvikling", "da", "preferred"),
+        ("urn:s:pm", "project management", "en", "preferred"),
+    ]
+    texts = [
+        "Erfaring med softwareudvikling og project management.",
+        "Softwareudviklingen; managing projects, Software. Udvikling",
+        "Ærlig softwareudvikling og lærerne",
+    ]
+    expected = [SkillExtractor(rows).extract(t, "da") for t in texts]
+    monkeypatch.setattr(extractor_module, "_CACHE_LIMIT", 3)
+    ex = SkillExtractor(rows)
+    for _ in range(3):
+        assert [ex.extract(t, "da") for t in texts] == expected
+
+
+def test_many_distinct_tokens():
+    ex = SkillExtractor([("urn:s:pm", "project management", "en", "preferred")])
+    rng = random.Random(1)
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randrange(1, 30)))
+        for _ in range(20_000)
+    ]
+    text = " ".join(words) + ". Project management."
+    for _ in range(2):  # cold (types are new) and warm (hash table grown)
+        matches = ex.extract(text, "en")
+        assert [m.text for m in matches][-1] == "Project management"
+
+
+@given(
+    st.lists(
+        st.text(alphabet="abcdefghijXYZ0189+#", min_size=1, max_size=30), min_size=1, max_size=40
+    )
+)
+def test_token_keys_identify_folded_tokens(words):
+    text = " ".join(words)
+    scan = scan_keys(text)
+    tokens = [text[s:e] for s, e in zip(scan.starts.tolist(), scan.ends.tolist(), strict=True)]
+    special = set(scan.special.tolist())
+    assert special == {i for i, t in enumerate(tokens) if len(t) > MAX_KEY_CHARS}
+    folded: dict[int, str] = {}
+    for i, (token, key) in enumerate(zip(tokens, scan.keys.tolist(), strict=True)):
+        if i not in special:
+            assert key != 0
+            assert folded.setdefault(key, token.casefold()) == token.casefold()
+    distinct = {t.casefold() for i, t in enumerate(tokens) if i not in special}
+    assert len(distinct) == len(folded)
+
+
+def test_mostly_non_ascii_text():
+    ex = SkillExtractor(
+        [("urn:s:l", "lærer", "nb", "preferred"), ("urn:s:g", "Ελληνικά", "en", "preferred")]
+    )
+    text = "Ελληνικά; ærlig lærer \ud800 øø " * 20  # a lone surrogate is a separator
+    matches = ex.extract(text, "nb")
+    assert [m.text for m in matches[:2]] == ["Ελληνικά", "lærer"]
+    assert len(matches) == 40
+    assert all(text[m.start : m.end] == m.text for m in matches)
