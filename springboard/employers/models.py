@@ -298,7 +298,9 @@ class EnrolmentImport(models.Model):
     errors = models.JSONField(default=list)
     # The checked rows, kept between the preview and the import so the import only re-checks
     # the rules that depend on the database; emptied once imported.
-    checked_rows = models.JSONField(default=list)
+    # JSON text rather than a JSONField: 10,000 rows are written and read once each, and the
+    # field's per-value normalisation would cost more than the rest of the step.
+    checked_rows = models.TextField(blank=True, default="")
     summary = models.JSONField(default=dict)
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -398,7 +399,7 @@ def enrolment_import_validate(
         "valid_rows": len(result.rows),
         **preview_counts(upload.engagement, result.rows),
     }
-    upload.checked_rows = [] if result.errors else rows_to_json(result.rows)
+    upload.checked_rows = "" if result.errors else json.dumps(rows_to_json(result.rows))
     upload.status = ImportStatus.VALIDATED
     upload.processed_rows = upload.total_rows
     upload.save(update_fields=["errors", "summary", "checked_rows", "status", "processed_rows"])
@@ -443,7 +444,7 @@ def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
             )
             if not claimed:
                 return None
-            rows = rows_from_json(upload.checked_rows)
+            rows = rows_from_json(json.loads(upload.checked_rows or "[]"))
             existing = existing_people(upload.engagement, [row.email for row in rows])
             errors = [
                 error
@@ -469,7 +470,7 @@ def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
             upload.status = ImportStatus.DONE
             upload.summary = {**upload.summary, **summary.as_dict()}
             upload.finished_at = timezone.now()
-            upload.checked_rows = []
+            upload.checked_rows = ""
             upload.save(update_fields=["status", "summary", "finished_at", "checked_rows"])
             audit_record(
                 agency=upload.agency,

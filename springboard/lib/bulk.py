@@ -9,19 +9,36 @@ pass through unchanged.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from django.db import connections, models, router
 
 _PREPARED_TYPES = {"UUIDField", "DateField", "DateTimeField", "DecimalField", "JSONField"}
 _CACHED_TYPES = {"DateField", "DateTimeField"}  # few distinct values per import
 
 
+def random_uuid_hexes(count: int) -> list[str]:
+    """`count` random version-4 UUIDs as 32 hex digits, the form SQLite stores and PostgreSQL
+    accepts, without building a `uuid.UUID` for each (a measurable cost at 10,000 rows)."""
+    raw = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    digits = raw.tobytes().hex()
+    return [digits[i : i + 32] for i in range(0, 32 * count, 32)]
+
+
 def _preparer(field: Any, connection: Any) -> Callable[[Any], Any] | None:
     internal = field.get_internal_type()
     if internal not in _PREPARED_TYPES:
         return None
+    if internal == "UUIDField":
+        # Hex strings from random_uuid_hexes go in as they are; UUID objects are prepared.
+        return lambda value: (
+            value if isinstance(value, str) else field.get_db_prep_save(value, connection)
+        )
     if internal not in _CACHED_TYPES:
         return lambda value: field.get_db_prep_save(value, connection)
     cache: dict[Any, Any] = {}

@@ -157,4 +157,4 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
 def table_from_values(values: dict[str, object]) -> Table:
     """A one-row table whose headers are the field keys: the single-enrolment form's input."""
     headers = list(values)
-    return Table(headers=headers, rows=[[_cell_text(values[key]) for key in headers]])
+    return Table(headers=headers, rows=[[_cell_text(values[key]).strip() for key in headers]])

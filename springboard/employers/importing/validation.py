@@ -222,7 +222,8 @@ def validate_table(
         values: dict[str, str] = {}
         for item in FIELDS:
             column = column_of.get(item.key)
-            value = cells[column].strip() if column is not None and column < len(cells) else ""
+            # Cells arrive stripped from reading.read_table / table_from_values.
+            value = cells[column] if column is not None and column < len(cells) else ""
             if item.required and not value:
                 row_errors.append(
                     RowError(row_number, str(item.label), _("This field is required."))

@@ -8,7 +8,6 @@ building 50,000 model instances would dominate the import's time.
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,7 +19,7 @@ from springboard.accounts.models import Invitation, User
 from springboard.accounts.tokens import new_invitation_key
 from springboard.employers.importing.validation import CleanRow
 from springboard.employers.models import Cohort, Engagement, Enrolment
-from springboard.lib.bulk import ids_by, insert_rows
+from springboard.lib.bulk import ids_by, insert_rows, random_uuid_hexes
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 
@@ -72,8 +71,8 @@ def _create_users(rows: list[CleanRow]) -> None:
             "session_generation",
         ),
         (
-            (unusable_password(), uuid.uuid4(), r.email, r.full_name, r.language, True, now, 0)
-            for r in rows
+            (unusable_password(), public_id, r.email, r.full_name, r.language, True, now, 0)
+            for public_id, r in zip(random_uuid_hexes(len(rows)), rows, strict=True)
         ),
     )
 
@@ -100,7 +99,12 @@ def write_rows(
     insert_rows(
         Membership,
         ("public_id", "agency", "user", "role", "is_active", "created_at"),
-        ((uuid.uuid4(), agency.pk, uid, Role.CANDIDATE, True, now) for uid in without_membership),
+        (
+            (public_id, agency.pk, uid, Role.CANDIDATE, True, now)
+            for public_id, uid in zip(
+                random_uuid_hexes(len(without_membership)), without_membership, strict=True
+            )
+        ),
     )
     membership_ids.update(ids_by(Membership, "user_id", without_membership, agency=agency))
 
@@ -138,7 +142,7 @@ def write_rows(
         ),
         (
             (
-                uuid.uuid4(),
+                public_id,
                 agency.pk,
                 engagement.pk,
                 cohort.pk if cohort else None,
@@ -149,7 +153,7 @@ def write_rows(
                 now,
                 now,
             )
-            for row in to_create
+            for public_id, row in zip(random_uuid_hexes(len(to_create)), to_create, strict=True)
         ),
     )
     Enrolment.objects.bulk_update(
@@ -211,7 +215,7 @@ def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | Non
         revoked_at=None,
     )
     people = [row for row in people if row.email not in already_open]
-    public_ids = [uuid.uuid4() for _ in people]
+    public_ids = random_uuid_hexes(len(people))
     insert_rows(
         Invitation,
         (
@@ -242,4 +246,4 @@ def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | Non
             for public_id, row in zip(public_ids, people, strict=True)
         ),
     )
-    return [str(public_id) for public_id in public_ids]
+    return public_ids
