@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def browser_page() -> Iterator[Any]:
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; skipped without it, except in CI."""
     if CHROMIUM is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Debian's chromium is required in CI (apt-get install chromium).")
@@ -30,14 +33,30 @@ def browser_page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     # Playwright drives its event loop from this thread; the test's own ORM calls are
-    # synchronous and safe, which this flag tells Django.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # synchronous and safe, which this flag tells Django (for this test only: a later
+    # `check --deploy` in the same process must not see it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def browser_page(*, bypass_csp: bool = False) -> Iterator[Any]:
+    with chromium() as browser:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp
+        )
+        page = context.new_page()
         page.set_default_timeout(15_000)
         yield page
-        browser.close()
 
 
 def log_in(

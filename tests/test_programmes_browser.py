@@ -3,11 +3,8 @@ and the coach sees the progress and the risk flag on an inactive candidate (demo
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,31 +15,18 @@ from django.utils import translation
 from springboard.core.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD
 from springboard.programmes.content import shipped_content
 from springboard.programmes.models import Programme
+from tests.browser import ARTIFACTS, chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 COACH = "coach.ingrid@nordlys.example"  # Norwegian interface
 CANDIDATE = "freja.nielsen@mail.example"  # Danish, invited, no intake yet
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is required in CI (apt-get install chromium).")
-        pytest.skip("Debian's chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _log_in(browser: Any, base: str, email: str) -> Any:

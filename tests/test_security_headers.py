@@ -24,7 +24,8 @@ PRODUCTION_ENV = {
 
 
 def _production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "SPRINGBOARD_DEMO"}}
+    test_only = {"PYTEST_VERSION", "SPRINGBOARD_DEMO", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in test_only}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings")
     return env
 
