@@ -181,3 +181,18 @@ def test_invite_response_does_not_reveal_existing_accounts(
     )
     assert len(mail.outbox) == 1
     assert PASSWORD not in mail.outbox[0].body
+
+
+def test_a_retried_send_task_e_mails_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from springboard.accounts.tasks import send_invitation_email
+
+    invitation = _invite(world, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    # A worker that died after sending re-runs the task; a second worker may run it too.
+    send_invitation_email.call(invitation_id=str(invitation.public_id))
+    send_invitation_email.call(invitation_id=str(invitation.public_id))
+    assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.emailed_at is not None

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from springboard.accounts.models import Invitation
 from springboard.accounts.tokens import invitation_token
@@ -22,13 +22,23 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 def send_invitation(*, invitation_id: str) -> bool:
-    """Send the invitation if it is still open; a re-run after acceptance sends nothing."""
+    """Send the invitation once, if it is still open.
+
+    The invitation is claimed (``emailed_at``) before the message goes out, so a task that is
+    retried or run by two workers sends at most one e-mail; if the process dies between the
+    claim and the send, the admin can re-invite (or print the day-0 sheet).
+    """
     invitation = (
         Invitation.objects.select_related("agency", "invited_by", "employer")
         .filter(public_id=invitation_id)
         .first()
     )
     if invitation is None or not invitation.is_open:
+        return False
+    claimed = Invitation.objects.filter(pk=invitation.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
         return False
     with translation.override(invitation.language):
         context = {"invitation": invitation, "url": invitation_url(invitation)}
