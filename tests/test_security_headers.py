@@ -124,3 +124,11 @@ def test_pages_have_no_inline_script_without_nonce(world: World, client: Client)
     assert nonce
     for tag in re.findall(r"<script[^>]*>", html):
         assert "nonce=" in tag, tag
+
+
+def test_api_errors_from_middleware_are_json(world: World, client: Client) -> None:
+    client.force_login(world.a.admin.user)
+    other = client.get(f"/api/v1/a/{world.b.agency.slug}/employers")
+    assert other.status_code == 404
+    assert other.json() == {"detail": "Not Found"}
+    _assert_headers(other)

@@ -63,21 +63,31 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 @login_not_required
 @mfa_exempt
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):  # the tenant or MFA middleware refused before the API saw the call
+        return JsonResponse({"detail": "Forbidden"}, status=403)
     return render(request, "errors/403.html", status=403)
 
 
 @login_not_required
 @mfa_exempt
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Not Found"}, status=404)
     return render(request, "errors/404.html", status=404)
 
 
 @login_not_required
 @mfa_exempt
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Internal Server Error"}, status=500)
     # No context processors: the failure may be in one of them.
     from django.template import loader
 

@@ -3,13 +3,18 @@ employer contact's aggregate report. Every path starts at the tenant."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, P, QueryEx, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
+from pydantic import field_validator
 
 from springboard.employers import access, services
 from springboard.employers.importing.reading import MAX_UPLOAD_BYTES
@@ -32,9 +37,58 @@ from springboard.tenancy.roles import Cap
 
 router = Router(auth=django_auth, tags=["employers"])
 MAX_PAGE = 200
+MAX_OFFSET = 1_000_000  # far beyond any agency's list; keeps OFFSET inside the database's integers
 
 
-class EmployerIn(Schema):
+class TextIn(Schema):
+    """Input whose text may be stored: PostgreSQL text cannot hold NUL characters, so a NUL is a
+    422 here rather than a database error (a 500) later."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class ErrorOut(Schema):
+    """Every refusal but a malformed request: 400 (a domain rule; `field` names the input to
+    blame when one is), 401 (no session), 403 (missing capability or CSRF token), 404 (missing,
+    out of scope or another agency's). A 409 carries more (see programmes' ConflictOut)."""
+
+    detail: str
+    field: str | None = None
+
+
+class ValidationErrorOut(Schema):
+    """422: the request does not match this schema (ninja's list of pydantic errors)."""
+
+    detail: list[dict[str, Any]]
+
+
+# What every operation can answer besides success; writes add 400 (a domain rule refused it).
+ERRORS: dict[int, Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
+
+
+@contextmanager
+def model_rules() -> Iterator[None]:
+    """A model rule the input schema cannot express (checked by `full_clean`) is a 400 naming the
+    field, like a DomainError, instead of an unhandled ValidationError (a 500)."""
+    try:
+        yield
+    except ValidationError as error:
+        fields = list(getattr(error, "error_dict", {}))
+        raise DomainError("; ".join(error.messages), field=fields[0] if fields else None) from error
+
+
+class EmployerIn(TextIn):
     name: str
     registration_number: str = ""
 
@@ -55,7 +109,7 @@ class EmployerOut(Schema):
         )
 
 
-class EngagementIn(Schema):
+class EngagementIn(TextIn):
     name: str
     start_date: date
     duration_months: int = 6
@@ -88,7 +142,7 @@ class EngagementOut(Schema):
         )
 
 
-class CohortIn(Schema):
+class CohortIn(TextIn):
     name: str
     notice_date: date
     expected_size: int = 0
@@ -172,38 +226,50 @@ def _page(offset: int, limit: int) -> slice:
     return slice(offset, offset + min(max(limit, 1), MAX_PAGE))
 
 
-@router.get("/a/{agency_slug}/employers", response=list[EmployerOut], url_name="employers")
+@router.get(
+    "/a/{agency_slug}/employers", response={200: list[EmployerOut], **ERRORS}, url_name="employers"
+)
 def employer_list(
-    request: HttpRequest, agency_slug: str, q: str = "", offset: int = 0, limit: int = 50
+    request: HttpRequest,
+    agency_slug: str,
+    q: str = "",
+    offset: QueryEx[int, P(ge=0, le=MAX_OFFSET)] = 0,
+    limit: QueryEx[int, P(ge=1, le=MAX_PAGE)] = 50,
 ) -> list[EmployerOut]:
     viewer = require(request, Cap.MANAGE_EMPLOYERS)
+    search = q.replace("\x00", "")[:100]  # a search is forgiving: NULs dropped, long text cut
     return [
-        EmployerOut.of(e) for e in employers_of(viewer.agency, search=q[:100])[_page(offset, limit)]
+        EmployerOut.of(e) for e in employers_of(viewer.agency, search=search)[_page(offset, limit)]
     ]
 
 
-@router.post("/a/{agency_slug}/employers", response={201: EmployerOut})
+@router.post("/a/{agency_slug}/employers", response={201: EmployerOut, **WRITE_ERRORS})
 def employer_create(
     request: HttpRequest, agency_slug: str, payload: EmployerIn
 ) -> Status[EmployerOut]:
     viewer = require(request, Cap.MANAGE_EMPLOYERS)
-    employer = services.employer_save(
-        agency=viewer.agency,
-        actor=viewer,
-        name=payload.name,
-        registration_number=payload.registration_number,
-    )
+    with model_rules():
+        employer = services.employer_save(
+            agency=viewer.agency,
+            actor=viewer,
+            name=payload.name,
+            registration_number=payload.registration_number,
+        )
     return Status(201, EmployerOut.of(employer))
 
 
-@router.get("/a/{agency_slug}/employers/{employer_id}", response=EmployerOut, url_name="employer")
+@router.get(
+    "/a/{agency_slug}/employers/{employer_id}",
+    response={200: EmployerOut, **ERRORS},
+    url_name="employer",
+)
 def employer_detail(request: HttpRequest, agency_slug: str, employer_id: UUID) -> EmployerOut:
     return EmployerOut.of(access.get_employer(request, employer_id, need=Cap.MANAGE_EMPLOYERS))
 
 
 @router.get(
     "/a/{agency_slug}/employers/{employer_id}/engagements",
-    response=list[EngagementOut],
+    response={200: list[EngagementOut], **ERRORS},
     url_name="employer_engagements",
 )
 def engagement_list(
@@ -213,7 +279,10 @@ def engagement_list(
     return [EngagementOut.of(e) for e in engagements_of(employer).select_related("employer")]
 
 
-@router.post("/a/{agency_slug}/employers/{employer_id}/engagements", response={201: EngagementOut})
+@router.post(
+    "/a/{agency_slug}/employers/{employer_id}/engagements",
+    response={201: EngagementOut, **WRITE_ERRORS},
+)
 def engagement_create(
     request: HttpRequest, agency_slug: str, employer_id: UUID, payload: EngagementIn
 ) -> Status[EngagementOut]:
@@ -222,17 +291,20 @@ def engagement_create(
         raise DomainError("duration_months must be between 3 and 12.", field="duration_months")
     if payload.budget_amount < 0:
         raise DomainError("budget_amount must not be negative.", field="budget_amount")
-    engagement = services.engagement_save(
-        employer=employer,
-        actor=current_membership(request),
-        contacts=[],
-        **payload.dict(),
-    )
+    with model_rules():
+        engagement = services.engagement_save(
+            employer=employer,
+            actor=current_membership(request),
+            contacts=[],
+            **payload.dict(),
+        )
     return Status(201, EngagementOut.of(engagement))
 
 
 @router.get(
-    "/a/{agency_slug}/engagements/{engagement_id}", response=EngagementOut, url_name="engagement"
+    "/a/{agency_slug}/engagements/{engagement_id}",
+    response={200: EngagementOut, **ERRORS},
+    url_name="engagement",
 )
 def engagement_detail(request: HttpRequest, agency_slug: str, engagement_id: UUID) -> EngagementOut:
     return EngagementOut.of(
@@ -242,7 +314,7 @@ def engagement_detail(request: HttpRequest, agency_slug: str, engagement_id: UUI
 
 @router.get(
     "/a/{agency_slug}/engagements/{engagement_id}/cohorts",
-    response=list[CohortOut],
+    response={200: list[CohortOut], **ERRORS},
     url_name="engagement_cohorts",
 )
 def cohort_list(request: HttpRequest, agency_slug: str, engagement_id: UUID) -> list[CohortOut]:
@@ -254,22 +326,26 @@ def cohort_list(request: HttpRequest, agency_slug: str, engagement_id: UUID) -> 
     ]
 
 
-@router.post("/a/{agency_slug}/engagements/{engagement_id}/cohorts", response={201: CohortOut})
+@router.post(
+    "/a/{agency_slug}/engagements/{engagement_id}/cohorts",
+    response={201: CohortOut, **WRITE_ERRORS},
+)
 def cohort_create(
     request: HttpRequest, agency_slug: str, engagement_id: UUID, payload: CohortIn
 ) -> Status[CohortOut]:
     engagement = access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
     if payload.expected_size < 0:
         raise DomainError("expected_size must not be negative.", field="expected_size")
-    cohort = services.cohort_create(
-        engagement=engagement, actor=current_membership(request), **payload.dict()
-    )
+    with model_rules():
+        cohort = services.cohort_create(
+            engagement=engagement, actor=current_membership(request), **payload.dict()
+        )
     return Status(201, CohortOut.of(cohort))
 
 
 @router.post(
     "/a/{agency_slug}/engagements/{engagement_id}/imports",
-    response={201: ImportOut},
+    response={201: ImportOut, **WRITE_ERRORS},
     url_name="engagement_imports",
 )
 def import_create(
@@ -305,13 +381,17 @@ def import_create(
     return Status(201, ImportOut.of(upload))
 
 
-@router.get("/a/{agency_slug}/imports/{import_id}", response=ImportOut, url_name="import")
+@router.get(
+    "/a/{agency_slug}/imports/{import_id}", response={200: ImportOut, **ERRORS}, url_name="import"
+)
 def import_detail(request: HttpRequest, agency_slug: str, import_id: UUID) -> ImportOut:
     return ImportOut.of(access.get_import(request, import_id, need=Cap.ENROL_CANDIDATES))
 
 
 @router.post(
-    "/a/{agency_slug}/imports/{import_id}/start", response={202: ImportOut}, url_name="import_start"
+    "/a/{agency_slug}/imports/{import_id}/start",
+    response={202: ImportOut, **WRITE_ERRORS},
+    url_name="import_start",
 )
 def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> Status[ImportOut]:
     upload = access.get_import(request, import_id, need=Cap.ENROL_CANDIDATES)
@@ -322,7 +402,7 @@ def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> Sta
 
 @router.get(
     "/a/{agency_slug}/employer-report",
-    response=list[EngagementReportOut],
+    response={200: list[EngagementReportOut], **ERRORS},
     url_name="employer_report",
 )
 def employer_report_api(request: HttpRequest, agency_slug: str) -> list[EngagementReportOut]:

@@ -17,6 +17,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from springboard.employers.api import ERRORS, WRITE_ERRORS, TextIn
 from springboard.lib.errors import DomainError
 from springboard.programmes import access, selectors, services
 from springboard.programmes.models import ActivityEntry, PlanItem, Programme
@@ -95,7 +96,7 @@ class DoneIn(Schema):
     done: bool
 
 
-class PlanItemIn(Schema):
+class PlanItemIn(TextIn):
     version: int
     title: str
     description: str = ""
@@ -129,7 +130,7 @@ def _phase_titles(programme: Programme) -> dict[int, str]:
 
 @router.get(
     "/a/{agency_slug}/programmes/",
-    response=list[ProgrammeOut],
+    response={200: list[ProgrammeOut], **ERRORS},
     url_name="programme_list",
 )
 def programme_list(request: HttpRequest, agency_slug: str) -> list[ProgrammeOut]:
@@ -146,7 +147,7 @@ def programme_list(request: HttpRequest, agency_slug: str) -> list[ProgrammeOut]
 
 @router.get(
     "/a/{agency_slug}/programmes/{programme_id}",
-    response=ProgrammeOut,
+    response={200: ProgrammeOut, **ERRORS},
     url_name="programme_detail",
 )
 def programme_detail(request: HttpRequest, agency_slug: str, programme_id: UUID) -> ProgrammeOut:
@@ -158,7 +159,7 @@ def programme_detail(request: HttpRequest, agency_slug: str, programme_id: UUID)
 
 @router.get(
     "/a/{agency_slug}/programmes/{programme_id}/plan",
-    response=PlanOut,
+    response={200: PlanOut, **ERRORS},
     url_name="programme_plan",
 )
 def programme_plan(request: HttpRequest, agency_slug: str, programme_id: UUID) -> PlanOut:
@@ -177,7 +178,7 @@ def programme_plan(request: HttpRequest, agency_slug: str, programme_id: UUID) -
 
 @router.post(
     "/a/{agency_slug}/programmes/{programme_id}/plan/{item_id}/done",
-    response=PlanItemOut,
+    response={200: PlanItemOut, **WRITE_ERRORS},
     url_name="plan_item_done",
 )
 def plan_item_done(
@@ -197,7 +198,7 @@ def plan_item_done(
 
 @router.patch(
     "/a/{agency_slug}/programmes/{programme_id}/plan/{item_id}",
-    response={200: PlanItemOut, 409: ConflictOut},
+    response={200: PlanItemOut, 409: ConflictOut, **WRITE_ERRORS},
     url_name="plan_item_edit",
 )
 def plan_item_edit(
@@ -224,13 +225,15 @@ def plan_item_edit(
     except DomainError as error:
         raise HttpError(400, error.message) from error
     except ValidationError as error:
-        raise HttpError(422, "; ".join(error.messages)) from error
+        # A model rule the input schema cannot express: a 400 like a DomainError, so 422 keeps
+        # one shape (ninja's list of schema errors).
+        raise HttpError(400, "; ".join(error.messages)) from error
     return Status(200, PlanItemOut.from_item(item, phases))
 
 
 @router.get(
     "/a/{agency_slug}/programmes/{programme_id}/activity",
-    response=list[ActivityOut],
+    response={200: list[ActivityOut], **ERRORS},
     url_name="programme_activity",
 )
 def programme_activity(
