@@ -3,8 +3,10 @@ and the coach sees the progress and the risk flag on an inactive candidate (demo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,11 @@ from django.utils import translation
 
 from springboard.core.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD
 from springboard.programmes.content import shipped_content
-from springboard.programmes.models import Programme
-from tests.browser import ARTIFACTS, chromium
+from springboard.programmes.models import Programme, ProgrammeTemplate
+from springboard.programmes.services import intake_complete
+from tests.browser import ARTIFACTS, chromium, log_in
+from tests.factories import PASSWORD, current_totp_code, make_agency_world, make_programme
+from tests.test_programmes_templates import answers
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +95,60 @@ def test_danish_intake_plan_tick_and_caseload(live_server: Any, request: Any) ->
     ole = coach.locator("tr", has_text="Ole Hansen")
     assert _in("nb", "No login for 14 days") in ole.inner_text()
     coach.screenshot(path=str(ARTIFACTS / "coach-caseload-nb.png"), full_page=True)
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _serious_violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
+        })"""
+    )
+    return [v["id"] for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_template_editor_by_keyboard_and_adding_to_the_plan(live_server: Any) -> None:
+    """The structured editor without any script of its own: a structure button moves the focus
+    to the new field, Enter in a field saves; both pages pass axe (injected past the CSP)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does).")
+    side = make_agency_world("tpl")
+    programme = make_programme(side, candidate=side.candidate, coaches=[side.coach])
+    intake_complete(programme=programme, actor=side.coach, answers=answers(), language="en")
+    template = programme.template_version.template
+    base = live_server.url
+    with chromium() as launched:
+        page = launched.new_context(
+            viewport={"width": 1280, "height": 900}, bypass_csp=True
+        ).new_page()
+        page.set_default_timeout(15_000)
+        log_in(
+            page, base, side.admin.user.email, PASSWORD, lambda: current_totp_code(side.admin.user)
+        )
+        page.goto(f"{base}/a/tpl/programmes/templates/{template.public_id}/edit/")
+        assert _serious_violations(page) == []
+        add_task = page.get_by_role("button", name=re.compile(r"^Add a task\W+Phase 1, step 1$"))
+        add_task.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        tasks = len(programme.template_version.content["phases"][0]["steps"][0]["tasks"])
+        prefix = f"p0-s0-t{tasks}"
+        assert page.evaluate("document.activeElement.id") == f"id_{prefix}-title_en"
+        page.keyboard.type("Phone a former colleague")
+        for language in ("nl", "da", "nb"):
+            page.locator(f"#id_{prefix}-title_{language}").fill(f"Phone ({language})")
+        page.locator(f"#id_{prefix}-due_days").fill("5")
+        with page.expect_navigation():
+            page.locator(f"#id_{prefix}-due_days").press("Enter")
+        assert not page.url.endswith("/edit/")  # on the template page, saved
+        version = ProgrammeTemplate.objects.get(agency=side.agency).versions.get()
+        task = version.content["phases"][0]["steps"][0]["tasks"][-1]
+        assert task["title"]["en"] == "Phone a former colleague"
+        assert task["due_days"] == 5
+
+        page.goto(f"{base}/a/tpl/programmes/{programme.public_id}/items/add/")
+        assert _serious_violations(page) == []

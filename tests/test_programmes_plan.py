@@ -19,6 +19,7 @@ from springboard.programmes.models import (
 from springboard.programmes.services import (
     PlanConflict,
     intake_complete,
+    plan_item_add,
     plan_item_edit,
     plan_item_set_done,
 )
@@ -213,3 +214,135 @@ def test_task_done_method_and_anonymous(world: World, client: Client) -> None:
     assert client.get(url).status_code == 405
     task.refresh_from_db()
     assert not task.is_done
+
+
+# --- adding to the plan ---------------------------------------------------------------------
+
+
+def test_coach_adds_a_task_a_milestone_and_a_goal(world: World, client: Client) -> None:
+    programme = _planned(world)
+    milestone = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.MILESTONE).first()
+    assert milestone is not None
+    siblings = PlanItem.objects.filter(parent=milestone).count()
+    before = Programme.objects.get(pk=programme.pk).plan_version
+    client.force_login(world.a.coach.user)
+    detail = client.get(_url("programmes:detail", programme))
+    url = _url("programmes:item_add", programme)
+    assert f'href="{url}"' in detail.text
+    form = client.get(url)
+    assert 'for="id_title"' in form.text
+    response = client.post(
+        url,
+        {
+            "kind": "task",
+            "title": "  Call the recruiter  ",
+            "description": "Ask about the warehouse job.",
+            "milestone": str(milestone.public_id),
+            "due_date": "2030-01-15",
+        },
+    )
+    assert response.status_code == 302
+    task = PlanItem.objects.get(programme=programme, title="Call the recruiter")
+    assert (task.kind, task.parent, task.phase) == ("task", milestone, milestone.phase)
+    assert task.description == "Ask about the warehouse job."
+    assert str(task.due_date) == "2030-01-15"
+    assert task.position == siblings
+    assert (task.version, task.updated_by, task.done_at) == (1, world.a.coach.user, None)
+    programme.refresh_from_db()
+    assert programme.plan_version > before
+    entry = ActivityEntry.objects.filter(programme=programme).first()
+    assert entry is not None
+    assert (entry.kind, entry.data["title"], entry.actor) == (
+        "plan_item_edited",
+        "Call the recruiter",
+        world.a.coach.user,
+    )
+    assert AuditEvent.objects.filter(action="programme.plan_item_add").count() == 1
+    assert "Call the recruiter" in client.get(_url("programmes:detail", programme)).text
+
+    # A milestone in a phase, without tasks yet: not reached when another task is ticked.
+    phase = milestone.phase
+    assert phase is not None
+    assert (
+        client.post(
+            url, {"kind": "milestone", "title": "Driving licence", "phase": str(phase.public_id)}
+        ).status_code
+        == 302
+    )
+    added = PlanItem.objects.get(programme=programme, title="Driving licence")
+    assert (added.kind, added.phase, added.parent) == ("milestone", phase, None)
+    plan_item_set_done(item=task, actor=world.a.coach, done=True)
+    added.refresh_from_db()
+    assert added.done_at is None
+    # A goal has no phase, even when one is posted.
+    client.post(url, {"kind": "goal", "title": "Work close to home", "phase": str(phase.public_id)})
+    goal = PlanItem.objects.get(programme=programme, title="Work close to home")
+    assert (goal.kind, goal.phase, goal.parent) == ("goal", None, None)
+
+
+def test_adding_a_task_without_milestone_or_date_shows_errors_and_writes_nothing(
+    world: World, client: Client
+) -> None:
+    programme = _planned(world)
+    count = PlanItem.objects.filter(programme=programme).count()
+    client.force_login(world.a.coach.user)
+    url = _url("programmes:item_add", programme)
+    response = client.post(url, {"kind": "task", "title": "No place"})
+    assert response.status_code == 200
+    assert 'id="id_milestone-error"' in response.text
+    assert 'id="id_due_date-error"' in response.text
+    assert 'value="No place"' in response.text
+    response = client.post(url, {"kind": "milestone", "title": ""})
+    assert 'id="id_title-error"' in response.text
+    assert 'id="id_phase-error"' in response.text
+    assert PlanItem.objects.filter(programme=programme).count() == count
+    assert not AuditEvent.objects.filter(action="programme.plan_item_add").exists()
+
+
+def test_plan_item_add_refuses_another_programmes_milestone(world: World) -> None:
+    programme = _planned(world)
+    other = make_programme(world.a, candidate=world.a.candidate2, coaches=[world.a.coach2])
+    intake_complete(programme=other, actor=world.a.coach2, answers=answers(), language="en")
+    foreign = PlanItem.objects.filter(programme=other, kind=PlanItemKind.MILESTONE).first()
+    with pytest.raises(DomainError) as refused:
+        plan_item_add(
+            programme=programme,
+            actor=world.a.coach,
+            kind="task",
+            title="Sneaky",
+            milestone=foreign,
+            due_date=programme.start_date,
+        )
+    assert refused.value.field == "milestone"
+    assert not PlanItem.objects.filter(title="Sneaky").exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("candidate", 403), ("coach2", 404), ("other_agency_coach", 404)],
+)
+def test_who_cannot_add_to_the_plan(world: World, client: Client, who: str, expected: int) -> None:
+    programme = _planned(world)
+    count = PlanItem.objects.count()
+    milestone = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.MILESTONE).first()
+    assert milestone is not None
+    viewer = {
+        "candidate": world.a.candidate,
+        "coach2": world.a.coach2,  # a coach of the agency, not assigned to this candidate
+        "other_agency_coach": world.b.coach,
+    }[who]
+    client.force_login(viewer.user)
+    agency = world.b.agency if who == "other_agency_coach" else world.a.agency
+    url = reverse(
+        "programmes:item_add",
+        kwargs={"agency_slug": agency.slug, "public_id": programme.public_id},
+    )
+    data = {
+        "kind": "task",
+        "title": "Not allowed",
+        "milestone": str(milestone.public_id),
+        "due_date": "2030-01-15",
+    }
+    assert client.post(url, data).status_code == expected
+    assert client.get(url).status_code == expected
+    assert PlanItem.objects.count() == count

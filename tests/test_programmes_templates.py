@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import copy
 import datetime
-import json
+from html import escape
+from html.parser import HTMLParser
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -35,6 +37,12 @@ from springboard.programmes.services import (
     IntakeAnswers,
     intake_complete,
     template_version_create,
+)
+from springboard.programmes.template_editor import (
+    TemplateEditor,
+    draft_from_content,
+    draft_from_post,
+    field_count,
 )
 from tests.factories import World, make_programme
 
@@ -158,48 +166,282 @@ def test_optional_phase_is_left_out_when_no_processing_is_needed(world: World) -
     )
 
 
-def test_editing_a_template_makes_a_new_version_and_running_programmes_keep_theirs(
-    world: World, client: Client
-) -> None:
-    running = make_programme(world.a, template_key="five-steps")
-    shipped = running.template_version
-    content = copy.deepcopy(shipped.content)
-    content["name"]["en"] = "Five steps, our way"
-    client.force_login(world.a.admin.user)
-    url = reverse(
-        "programmes:template_edit",
-        kwargs={"agency_slug": world.a.agency.slug, "public_id": shipped.template.public_id},
-    )
-    response = client.post(url, {"content": json.dumps(content)})
-    assert response.status_code == 302
-    own = ProgrammeTemplate.objects.get(agency=world.a.agency, key="five-steps")
-    assert own.versions.get().content["name"]["en"] == "Five steps, our way"
-    assert AuditEvent.objects.filter(action="programme_template.new_version").count() == 1
-    running.refresh_from_db()
-    assert running.template_version == shipped
-    # The agency's own copy now replaces the shipped one; agency B still sees the shipped one.
-    client.force_login(world.a.admin.user)
-    page = client.get(reverse("programmes:templates", kwargs={"agency_slug": world.a.agency.slug}))
-    assert "Five steps, our way" in page.text
-    assert "Five steps to a new job" not in page.text
-    content["name"]["en"] = "Five steps, second edit"
-    second = template_version_create(template=own, actor=world.a.admin, content=content)
-    assert second.number == 2
-    assert not ProgrammeTemplate.objects.filter(agency=world.b.agency).exists()
+class _FormFields(HTMLParser):
+    """The values a browser would post from the page's form (inputs, textareas, checkboxes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._in_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        name = attr.get("name") or ""
+        if tag == "form" and "novalidate" in attr:
+            self._in_form = True
+        elif not self._in_form or not name or name == "csrfmiddlewaretoken":
+            return
+        elif tag == "input" and attr.get("type") == "checkbox":
+            if "checked" in attr:
+                self.values[name] = "on"
+        elif tag == "input" and attr.get("type") != "submit":
+            self.values[name] = attr.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.values[self._textarea] += (
+                data.removeprefix("\n") if not self.values[self._textarea] else data
+            )
 
 
-def test_template_edit_shows_json_and_validation_errors(world: World, client: Client) -> None:
-    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
-    template = ProgrammeTemplate.objects.get(agency=None, key="module-programme")
-    client.force_login(world.a.admin.user)
-    url = reverse(
+def _form_of(html: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(html)
+    return parser.values
+
+
+def _edit_url(world: World, template: ProgrammeTemplate) -> str:
+    return reverse(
         "programmes:template_edit",
         kwargs={"agency_slug": world.a.agency.slug, "public_id": template.public_id},
     )
-    assert "Modulforløb" in client.get(url).text
-    response = client.post(url, {"content": "{not json"})
+
+
+def _press(client: Client, url: str, form: dict[str, str], action: str) -> dict[str, str]:
+    """Press one of the editor's structure buttons; returns the re-rendered form's values."""
+    response = client.post(url, {**form, "action": action})
     assert response.status_code == 200
-    assert "not valid JSON" in response.text
-    response = client.post(url, {"content": json.dumps({"name": {"en": "x"}})})
-    assert "needs a text in each of" in response.text
+    assert "Not saved yet" in response.text
+    return _form_of(response.text)
+
+
+def _texts(en: str) -> dict[str, str]:
+    return {"en": en, "nl": f"{en} (nl)", "da": f"{en} (da)", "nb": f"{en} (nb)"}
+
+
+def _fill(form: dict[str, str], prefix: str, name: str, en: str) -> None:
+    for language, text in _texts(en).items():
+        form[f"{prefix}-{name}_{language}"] = text
+
+
+def test_structured_editor_saves_exactly_the_edited_design(world: World, client: Client) -> None:
+    running = make_programme(world.a, template_key="five-steps")
+    shipped = running.template_version
+    original = shipped.content
+    client.force_login(world.a.admin.user)
+    url = _edit_url(world, shipped.template)
+    page = client.get(url)
+    # Every language's texts are on the page, each in a labelled field.
+    for language in LANGUAGE_CODES:
+        assert escape(original["name"][language]) in page.text
+        assert escape(original["phases"][0]["title"][language]) in page.text
+    assert '<label class="form-label" for="id_p0-title_da">' in page.text
+    form = _form_of(page.text)
+    assert form["t-name_nb"] == original["name"]["nb"]
+    assert form["p1-optional"] == "on"
+
+    # Add a phase (with its first step and task), and fill it in.
+    form = _press(client, url, form, "add-phase")
+    new = len(original["phases"])
+    assert form[f"p{new}-key"] == ""
+    _fill(form, f"p{new}", "title", "Keeping the job")
+    _fill(form, f"p{new}", "description", "The first months in the new job.")
+    _fill(form, f"p{new}-s0", "title", "Settling in")
+    _fill(form, f"p{new}-s0-t0", "title", "Meet your coach after the first month")
+    form[f"p{new}-s0-t0-due_days"] = "200"
+    # Add a task to the first step of the first phase.
+    form = _press(client, url, form, "add-task:0.0")
+    added = len(original["phases"][0]["steps"][0]["tasks"])
+    _fill(form, f"p0-s0-t{added}", "title", "Bring your CV")
+    _fill(form, f"p0-s0-t{added}", "description", "The latest one.")
+    form[f"p0-s0-t{added}-due_days"] = "3"
+    # Change a Danish text, and remove the second step of the first phase that has two.
+    form["p1-title_da"] = "Bearbejd afskedigelsen"
+    p = next(i for i, phase in enumerate(original["phases"]) if len(phase["steps"]) > 1)
+    form = _press(client, url, form, f"remove:{p}.1")
+    assert (
+        f"p{p}-s1-key" not in form
+        or form[f"p{p}-s1-key"] == (original["phases"][p]["steps"][2]["key"])
+    )
+    # Nothing is saved until the save button.
     assert not ProgrammeTemplate.objects.filter(agency=world.a.agency).exists()
+    response = client.post(url, {**form, "action": "save"})
+    assert response.status_code == 302
+
+    expected = copy.deepcopy(original)
+    expected["phases"][0]["steps"][0]["tasks"].append(
+        {
+            "key": "bring-your-cv",
+            "title": _texts("Bring your CV"),
+            "description": _texts("The latest one."),
+            "due_days": 3,
+        }
+    )
+    expected["phases"][1]["title"]["da"] = "Bearbejd afskedigelsen"
+    del expected["phases"][p]["steps"][1]
+    expected["phases"].append(
+        {
+            "key": "keeping-the-job",
+            "optional": False,
+            "title": _texts("Keeping the job"),
+            "description": _texts("The first months in the new job."),
+            "steps": [
+                {
+                    "key": "settling-in",
+                    "title": _texts("Settling in"),
+                    "tasks": [
+                        {
+                            "key": "meet-your-coach-after-the-first-month",
+                            "title": _texts("Meet your coach after the first month"),
+                            "due_days": 200,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    own = ProgrammeTemplate.objects.get(agency=world.a.agency, key="five-steps")
+    version = own.versions.get()
+    assert version.content == expected
+    assert version.created_by == world.a.admin.user
+    assert AuditEvent.objects.filter(action="programme_template.new_version").count() == 1
+    # The running programme keeps the version it started on.
+    running.refresh_from_db()
+    assert running.template_version == shipped
+    assert shipped.content == original
+    # The agency's own copy now replaces the shipped one; agency B still sees the shipped one.
+    page = client.get(reverse("programmes:templates", kwargs={"agency_slug": world.a.agency.slug}))
+    assert str(own.public_id) in page.text
+    assert str(shipped.template.public_id) not in page.text
+    assert not ProgrammeTemplate.objects.filter(agency=world.b.agency).exists()
+    # Editing the agency's own template saves its next version.
+    form = _form_of(client.get(_edit_url(world, own)).text)
+    form["t-name_en"] = "Five steps, our way"
+    assert client.post(_edit_url(world, own), {**form, "action": "save"}).status_code == 302
+    assert own.versions.count() == 2
+    assert own.versions.first().content["name"]["en"] == "Five steps, our way"  # type: ignore[union-attr]
+    second = template_version_create(template=own, actor=world.a.admin, content=expected)
+    assert second.number == 3
+
+
+def test_moving_entries_up_and_down(world: World, client: Client) -> None:
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    template = ProgrammeTemplate.objects.get(agency=None, key="foundation-opportunities-action")
+    original = template.versions.get().content
+    client.force_login(world.a.admin.user)
+    url = _edit_url(world, template)
+    form = _form_of(client.get(url).text)
+    response = client.post(url, {**form, "action": "down:0"})
+    # The moved phase keeps the focus on its button, for pressing again.
+    assert 'value="down:1" class="btn btn-sm btn-outline-secondary" autofocus' in response.text
+    form = _press(client, url, _form_of(response.text), "up:0.0.1")
+    assert client.post(url, {**form, "action": "save"}).status_code == 302
+    content = ProgrammeTemplate.objects.get(agency=world.a.agency).versions.get().content
+    assert [p["key"] for p in content["phases"]] == [
+        original["phases"][1]["key"],
+        original["phases"][0]["key"],
+        original["phases"][2]["key"],
+    ]
+    tasks = [t["key"] for t in content["phases"][0]["steps"][0]["tasks"]]
+    before = [t["key"] for t in original["phases"][1]["steps"][0]["tasks"]]
+    assert tasks == [before[1], before[0], *before[2:]]
+
+
+def test_editor_errors_are_shown_by_the_field_and_nothing_is_written(
+    world: World, client: Client
+) -> None:
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    template = ProgrammeTemplate.objects.get(agency=None, key="module-programme")
+    client.force_login(world.a.admin.user)
+    url = _edit_url(world, template)
+    form = _form_of(client.get(url).text)
+    form["p0-title_en"] = "  "
+    form["p0-s0-t0-due_days"] = "999"
+    form["p0-s0-t0-description_nl"] = "Alleen in het Nederlands"
+    form["p1-title_da"] = "Min egen danske titel"
+    form["t-duration_months"] = "24"
+    response = client.post(url, {**form, "action": "save"})
+    assert response.status_code == 200
+    text = response.text
+    assert "Nothing was saved" in text
+    assert 'id="id_p0-title_en-error"' in text
+    assert 'aria-invalid="true" aria-describedby="id_p0-title_en-error"' in text
+    assert 'id="id_p0-s0-t0-due_days-error"' in text
+    assert "less than or equal to 730" in text
+    assert 'id="id_p0-s0-t0-description_da-error"' in text
+    assert 'id="id_t-duration_months-error"' in text
+    # Every typed value comes back, the wrong ones included.
+    again = _form_of(text)
+    assert again["p1-title_da"] == "Min egen danske titel"
+    assert again["p0-s0-t0-due_days"] == "999"
+    assert again["p0-s0-t0-description_nl"] == "Alleen in het Nederlands"
+    assert again == form
+    # A step without tasks is named at the step.
+    form = _form_of(client.get(url).text)
+    tasks = len(template.versions.get().content["phases"][0]["steps"][0]["tasks"])
+    for _ in range(tasks):
+        form = _press(client, url, form, "remove:0.0.0")
+    response = client.post(url, {**form, "action": "save"})
+    assert "Add at least one task." in response.text
+    assert not ProgrammeTemplate.objects.filter(agency=world.a.agency).exists()
+    assert ProgrammeTemplateVersion.objects.count() == len(SHIPPED_KEYS)
+    assert not AuditEvent.objects.filter(action="programme_template.new_version").exists()
+
+
+def test_editor_reads_the_structure_whatever_the_order_of_the_posted_fields() -> None:
+    content = shipped_content("module-programme")
+    draft = draft_from_content(content)
+    bound = TemplateEditor(draft, bound=True)
+    posted: dict[str, Any] = {}
+    for form in [bound.meta, *(entry.form for entry in bound.entries())]:
+        posted.update(form.data)
+    shuffled = dict(reversed(list(posted.items())))
+    editor = TemplateEditor(draft_from_post(shuffled), bound=True)
+    assert editor.is_valid()
+    assert editor.content() == content
+
+
+def test_editor_query_counts(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    template = ProgrammeTemplate.objects.get(agency=None, key="module-programme")
+    client.force_login(world.a.admin.user)
+    url = _edit_url(world, template)
+    with django_assert_max_num_queries(12):
+        form = _form_of(client.get(url).text)
+    with django_assert_max_num_queries(12):
+        client.post(url, {**form, "action": "add-task:2.0"})
+    form["t-name_en"] = "Our modules"
+    with django_assert_max_num_queries(20):
+        assert client.post(url, {**form, "action": "save"}).status_code == 302
+
+
+def test_editor_stays_under_the_limit_of_posted_fields(
+    world: World, client: Client, settings: Any
+) -> None:
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    template = ProgrammeTemplate.objects.get(agency=None, key="module-programme")
+    client.force_login(world.a.admin.user)
+    url = _edit_url(world, template)
+    form = _form_of(client.get(url).text)
+    draft = draft_from_content(template.versions.get().content)
+    # The count the editor plans with is what the page posts (with the token and the action),
+    # the unticked "optional" boxes included.
+    unticked = sum(1 for phase in draft.phases if not phase.values["optional"])
+    assert field_count(draft) == len(form) + 2 + unticked
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = field_count(draft) + 10
+    response = client.post(url, {**form, "action": "add-phase"})
+    assert response.status_code == 200
+    assert "as large as the editor can save" in response.text
+    assert f"p{len(draft.phases)}-key" not in _form_of(response.text)

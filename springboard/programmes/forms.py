@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -11,6 +10,10 @@ from springboard.employers.models import Enrolment
 from springboard.programmes.models import (
     DismissalProcessing,
     Hours,
+    PlanItem,
+    PlanItemKind,
+    PlanPhase,
+    Programme,
     ProgrammeStatus,
     ProgrammeTemplateVersion,
     SelfEmployment,
@@ -228,6 +231,81 @@ class PlanItemForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+class PhaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.title
+
+
+class MilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.phase.title} — {obj.title}" if obj.phase else obj.title
+
+
+class PlanItemAddForm(BootstrapMixin, forms.Form):
+    """A new goal, milestone or task. Works without JavaScript: every field is shown, and the
+    ones that belong to another kind are ignored (help texts say which is for which)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=PlanItemKind.choices,
+        initial=PlanItemKind.TASK,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    phase = PhaseChoiceField(
+        label=_("Phase"),
+        queryset=PlanPhase.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("For a milestone."),
+    )
+    milestone = MilestoneChoiceField(
+        label=_("Milestone"),
+        queryset=PlanItem.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("For a task: the milestone (and so the phase) it belongs to."),
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=_DATE,
+        help_text=_("Required for a task."),
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        phase = self.fields["phase"]
+        assert isinstance(phase, forms.ModelChoiceField)
+        phase.queryset = PlanPhase.objects.filter(programme=programme).order_by("position")
+        milestone = self.fields["milestone"]
+        assert isinstance(milestone, forms.ModelChoiceField)
+        milestone.queryset = (
+            PlanItem.objects.select_related("phase")
+            .filter(programme=programme, kind=PlanItemKind.MILESTONE)
+            .order_by("phase__position", "position", "pk")
+        )
+        self._style()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        if kind == PlanItemKind.MILESTONE and not cleaned.get("phase"):
+            self.add_error("phase", _("Choose the phase of this plan."))
+        if kind == PlanItemKind.TASK:
+            if not cleaned.get("milestone"):
+                self.add_error("milestone", _("Choose the milestone this task belongs to."))
+            if not cleaned.get("due_date") and "due_date" not in self.errors:
+                self.add_error("due_date", _("A task needs a due date."))
+        return cleaned
+
+
 _SCORES = [(n, str(n)) for n in range(1, 6)]
 
 
@@ -266,30 +344,6 @@ class ConsentForm(forms.Form):
             "coaches. I can withdraw this at any time; my answers are then deleted."
         )
     )
-
-
-class TemplateEditForm(BootstrapMixin, forms.Form):
-    content = forms.CharField(
-        label=_("Template (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
-        help_text=_(
-            "Phases → steps → tasks with due_days; every text in en, nl, da and nb. Saving "
-            "creates a new version; running programmes keep theirs."
-        ),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def clean_content(self) -> Any:
-        try:
-            return json.loads(self.cleaned_data["content"])
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("This is not valid JSON (line %(line)s): %(message)s"),
-                params={"line": error.lineno, "message": error.msg},
-            ) from error
 
 
 class CaseloadFilterForm(BootstrapMixin, forms.Form):

@@ -373,7 +373,11 @@ def _refresh_progress(programme: Programme) -> None:
     now = timezone.now()
     milestones = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.MILESTONE)
     milestones.filter(pk__in=open_milestones).update(done_at=None)
-    milestones.exclude(pk__in=open_milestones).filter(done_at__isnull=True).update(done_at=now)
+    # A milestone is reached when all its tasks are done; one without tasks yet (just added by a
+    # coach) is not reached.
+    milestones.exclude(pk__in=open_milestones).filter(
+        done_at__isnull=True, tasks__isnull=False
+    ).update(done_at=now)
     programme.progress_percent = round(100 * done / len(tasks)) if tasks else 0
     programme.current_phase_id = open_phases[0] if open_phases else None
     programme.plan_version = F("plan_version") + 1
@@ -438,6 +442,80 @@ def plan_item_edit(
         data={"from": previous, "version": locked.version},
     )
     return locked
+
+
+@transaction.atomic
+def plan_item_add(
+    *,
+    programme: Programme,
+    actor: Membership,
+    kind: str,
+    title: str,
+    description: str = "",
+    phase: PlanPhase | None = None,
+    milestone: PlanItem | None = None,
+    due_date: datetime.date | None = None,
+) -> PlanItem:
+    """Add a goal, a milestone (in a phase) or a task (under a milestone, with a due date).
+
+    The new item goes last among its siblings. The plan's version is bumped, so an editor working
+    from the plan as it was sees it changed.
+    """
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    if locked.status not in RUNNING_STATUSES | {S.PLACED, S.AFTERCARE}:
+        raise DomainError(_("This programme is closed."))
+    if not PlanPhase.objects.filter(programme=locked).exists():
+        raise DomainError(_("Complete the intake first: it makes the plan."))
+    parent = None
+    if kind == PlanItemKind.GOAL:
+        phase = None
+        siblings = PlanItem.objects.filter(programme=locked, kind=PlanItemKind.GOAL)
+    elif kind == PlanItemKind.MILESTONE:
+        if phase is None or phase.programme_id != locked.pk:
+            raise DomainError(_("Choose the phase of this plan."), field="phase")
+        siblings = PlanItem.objects.filter(phase=phase, kind=PlanItemKind.MILESTONE)
+    elif kind == PlanItemKind.TASK:
+        if (
+            milestone is None
+            or milestone.programme_id != locked.pk
+            or milestone.kind != PlanItemKind.MILESTONE
+        ):
+            raise DomainError(_("Choose the milestone this task belongs to."), field="milestone")
+        if due_date is None:
+            raise DomainError(_("A task needs a due date."), field="due_date")
+        parent, phase = milestone, milestone.phase
+        siblings = PlanItem.objects.filter(parent=milestone)
+    else:
+        raise DomainError(_("Choose a goal, a milestone or a task."), field="kind")
+    last = siblings.order_by("-position").values_list("position", flat=True).first()
+    item = PlanItem(
+        programme=locked,
+        phase=phase,
+        parent=parent,
+        kind=kind,
+        source_key="",
+        title=title.strip(),
+        description=description.strip(),
+        due_date=due_date,
+        position=0 if last is None else last + 1,
+        updated_by=actor.user,
+    )
+    item.full_clean()
+    item.save()
+    if kind == PlanItemKind.TASK:
+        # Progress, the current phase and the milestone's state change; this bumps the version.
+        _refresh_progress(locked)
+    else:
+        Programme.objects.filter(pk=locked.pk).update(plan_version=F("plan_version") + 1)
+    _log(locked, ActivityKind.PLAN_ITEM_EDITED, actor, {"title": item.title, "added": kind})
+    audit_record(
+        agency=actor.agency,
+        actor=actor.user,
+        action="programme.plan_item_add",
+        target=item,
+        data={"kind": kind},
+    )
+    return item
 
 
 # --- wellbeing --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:public_id>/intake/", views.intake, name="intake"),
     path("<uuid:public_id>/status/", views.transition, name="transition"),
     path("<uuid:public_id>/coaches/", views.coaches, name="coaches"),
+    path("<uuid:public_id>/items/add/", views.item_add, name="item_add"),
     path("<uuid:public_id>/items/<uuid:item_id>/done/", views.task_done, name="task_done"),
     path("<uuid:public_id>/items/<uuid:item_id>/edit/", views.item_edit, name="item_edit"),
     path("<uuid:public_id>/wellbeing/", views.checkin, name="checkin"),

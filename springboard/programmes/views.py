@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 from uuid import UUID
 
@@ -20,12 +19,18 @@ from springboard.programmes.forms import (
     CoachesForm,
     ConsentForm,
     IntakeForm,
+    PlanItemAddForm,
     PlanItemForm,
     ProgrammeStartForm,
-    TemplateEditForm,
     TransitionForm,
 )
 from springboard.programmes.models import Programme, ProgrammeStatus
+from springboard.programmes.template_editor import (
+    TemplateEditor,
+    apply_action,
+    draft_from_content,
+    draft_from_post,
+)
 from springboard.tenancy.access import current_membership, require
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Cap, Role
@@ -269,6 +274,30 @@ def item_edit(
     )
 
 
+@require_http_methods(["GET", "POST"])
+def item_add(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    programme = access.get_programme(request, public_id, need=Cap.EDIT_PLAN)
+    form = PlanItemAddForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_item_add(
+                programme=programme,
+                actor=current_membership(request),
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data.get("description", ""),
+                phase=form.cleaned_data.get("phase"),
+                milestone=form.cleaned_data.get("milestone"),
+                due_date=form.cleaned_data.get("due_date"),
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Added to the plan."))
+            return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
+    return render(request, "programmes/item_add.html", {"programme": programme, "form": form})
+
+
 def _checkin_context(programme: Programme, viewer: Membership) -> dict[str, Any]:
     return {
         "programme": programme,
@@ -349,28 +378,39 @@ def template_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> 
 
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    """The structured editor: buttons that add, remove or move an entry re-render the form with
+    every typed value kept; "save" validates and saves a new version (template_editor.py)."""
     template = access.get_template(request, public_id, need=Cap.MANAGE_PROGRAMME_TEMPLATES)
-    latest = template.versions.order_by("-number").first()
-    initial = {
-        "content": json.dumps(latest.content if latest else {}, ensure_ascii=False, indent=1)
-    }
-    form = TemplateEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.template_version_create(
-                template=template,
-                actor=current_membership(request),
-                content=form.cleaned_data["content"],
-            )
-        except DomainError as error:
-            form.add_error("content", error.message)
+    if request.method == "GET":
+        latest = template.versions.order_by("-number").first()
+        draft = draft_from_content(latest.content if latest else {})
+        editor = TemplateEditor(draft, bound=False)
+    else:
+        draft = draft_from_post(request.POST)
+        focus = apply_action(draft, request.POST.get("action", "save"))
+        if focus is not None:
+            editor = TemplateEditor(draft, bound=False, focus=focus)
         else:
-            messages.success(
-                request, _("Saved as version %(number)s.") % {"number": version.number}
-            )
-            return redirect(
-                "programmes:template_detail",
-                agency_slug=agency_slug,
-                public_id=version.template.public_id,
-            )
-    return render(request, "programmes/template_edit.html", {"template": template, "form": form})
+            editor = TemplateEditor(draft, bound=True)
+            if editor.is_valid():
+                try:
+                    version = services.template_version_create(
+                        template=template,
+                        actor=current_membership(request),
+                        content=editor.content(),
+                    )
+                except DomainError as error:
+                    editor.errors.append(error.message)
+                else:
+                    messages.success(
+                        request, _("Saved as version %(number)s.") % {"number": version.number}
+                    )
+                    return redirect(
+                        "programmes:template_detail",
+                        agency_slug=agency_slug,
+                        public_id=version.template.public_id,
+                    )
+            editor.failed = True
+    return render(
+        request, "programmes/template_edit.html", {"template": template, "editor": editor}
+    )
