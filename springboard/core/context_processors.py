@@ -71,6 +71,7 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
                 "programmes:transition",
                 "programmes:coaches",
                 "programmes:item_edit",
+                "programmes:item_add",
             }
         ),
     ),
