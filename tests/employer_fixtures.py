@@ -75,3 +75,18 @@ def make_engagement(side: AgencyWorld, **extra: Any) -> Engagement:
 
 def make_cohort(engagement: Engagement, name: str = "Round 1") -> Cohort:
     return Cohort.objects.create(engagement=engagement, name=name, notice_date=date(2026, 3, 2))
+
+
+def make_import(engagement: Engagement) -> Any:
+    """An uploaded (not yet checked) two-column file of `engagement`."""
+    from springboard.employers.models import EnrolmentImport
+
+    return EnrolmentImport.objects.create(
+        agency=engagement.agency,
+        engagement=engagement,
+        file_name="hr.csv",
+        file_kind="csv",
+        content=b"name,email\n",
+        content_sha256="0" * 64,
+        headers=["name", "email"],
+    )

@@ -15,9 +15,9 @@ from springboard.employers.models import (
     CohortTask,
     Engagement,
     Enrolment,
-    EnrolmentImport,
 )
 from springboard.tenancy.roles import Role
+from tests.employer_fixtures import make_import
 from tests.factories import AgencyWorld, World, make_member
 
 Expectations = dict[str, dict[str, int]]
@@ -110,15 +110,7 @@ def _objects(side: AgencyWorld) -> dict[str, Any]:
     enrolment = Enrolment.objects.create(
         agency=side.agency, engagement=engagement, cohort=cohort, candidate=candidate
     )
-    upload = EnrolmentImport.objects.create(
-        agency=side.agency,
-        engagement=engagement,
-        file_name="hr.csv",
-        file_kind="csv",
-        content=b"name,email\n",
-        content_sha256="0" * 64,
-        headers=["name", "email"],
-    )
+    upload = make_import(engagement)
     return {
         "employer": side.employer,
         "engagement": engagement,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from springboard.employers.models import Engagement, EnrolmentImport
+from springboard.employers.models import Engagement
 from springboard.programmes.models import PlanItem, PlanItemKind, Programme
+from tests.employer_fixtures import make_import
 from tests.factories import AgencyWorld, World, make_programme, make_world
 from tests.matrix_programmes import _with_plan
 
@@ -83,15 +85,7 @@ def _tenant(side: AgencyWorld) -> Tenant:
     engagement = Engagement.objects.create(
         agency=side.agency, employer=side.employer, name="Fuzzed", start_date=date(2026, 1, 5)
     )
-    upload = EnrolmentImport.objects.create(
-        agency=side.agency,
-        engagement=engagement,
-        file_name="hr.csv",
-        file_kind="csv",
-        content=b"name,email\n",
-        content_sha256="0" * 64,
-        headers=["name", "email"],
-    )
+    upload = make_import(engagement)
     programme: Programme = _with_plan(
         make_programme(side, candidate=side.candidate, coaches=[side.coach]), side
     )
@@ -157,6 +151,21 @@ def _cases(operation: Any, mine: Tenant, theirs: Tenant, auth: Session) -> st.Se
     # One case in four: generated ids (random UUIDs, or garbage in negative mode), A's slug.
     generated = both_modes({"agency_slug": mine.slug})
     return st.integers(0, 3).flatmap(lambda n: generated if n == 0 else with_real_ids)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    # Requests go through the real WSGI handler, whose request_started/finished signals close
+    # "old" connections: on PostgreSQL that would close the connection holding the test's
+    # transaction. Django's own test client disconnects the same handler.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
