@@ -358,3 +358,53 @@ def test_report_counts_programme_stages_and_hides_small_groups(world: World) -> 
         "dropped_out": 5,
         "closed": 0,
     }
+
+
+def test_engagement_template_is_the_default_for_new_programmes(
+    world: World, client: Client
+) -> None:
+    from springboard.programmes.content import load_shipped_templates
+    from springboard.programmes.models import Programme, ProgrammeTemplate, ProgrammeTemplateVersion
+
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    template = ProgrammeTemplate.objects.get(agency=None, key="five-steps")
+    slug = world.a.agency.slug
+    client.force_login(world.a.admin.user)
+    client.post(
+        reverse(
+            "employers:engagement_create",
+            kwargs={"agency_slug": slug, "public_id": world.a.employer.public_id},
+        ),
+        {
+            "name": "With a template",
+            "start_date": "2026-03-01",
+            "duration_months": 6,
+            "budget_amount": "0",
+            "budget_currency": "EUR",
+            "reporting_level": ReportingLevel.AGGREGATE,
+            "programme_template": str(template.public_id),
+        },
+    )
+    engagement = Engagement.objects.get(name="With a template")
+    assert engagement.programme_template == template
+    page = client.get(
+        reverse(
+            "employers:engagement_detail",
+            kwargs={"agency_slug": slug, "public_id": engagement.public_id},
+        )
+    )
+    assert "Five steps" in page.text or template.key in page.text
+    enrolment = Enrolment.objects.create(
+        agency=world.a.agency, engagement=engagement, candidate=world.a.candidate
+    )
+    response = client.post(
+        reverse("programmes:start", kwargs={"agency_slug": slug}),
+        {
+            "enrolment": str(enrolment.public_id),
+            "coaches": [str(world.a.coach.public_id)],
+            "start_date": "2026-03-02",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    programme = Programme.objects.get(enrolment=enrolment)
+    assert programme.template_version.template == template

@@ -59,6 +59,15 @@ class Engagement(models.Model):
         validators=[MinValueValidator(3), MaxValueValidator(12)],
     )
     start_date = models.DateField(_("start date"))
+    programme_template = models.ForeignKey(
+        "programmes.ProgrammeTemplate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme template"),
+        help_text=_("Used for programmes started for this engagement's candidates."),
+    )
     reporting_level = models.CharField(
         _("reporting to the employer"),
         max_length=20,

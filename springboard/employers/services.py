@@ -49,6 +49,7 @@ from springboard.employers.models import (
 from springboard.employers.selectors import existing_people, preview_counts
 from springboard.lib.errors import DomainError
 from springboard.privacy.services import audit_record
+from springboard.programmes.models import ProgrammeTemplate
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
@@ -119,6 +120,7 @@ def engagement_save(
     reporting_level: str,
     contacts: list[Membership],
     engagement: Engagement | None = None,
+    programme_template: ProgrammeTemplate | None = None,
 ) -> Engagement:
     if any(c.employer_id != employer.pk for c in contacts):
         raise DomainError(_("Contact persons must work for this employer."), field="contacts")
@@ -129,6 +131,11 @@ def engagement_save(
         raise DomainError(
             _("This employer already has an engagement with this name."), field="name"
         )
+    if programme_template is not None and programme_template.agency_id not in (
+        None,
+        employer.agency_id,
+    ):
+        raise DomainError(_("Choose a template of this agency."), field="programme_template")
     created = engagement is None
     engagement = engagement or Engagement(agency_id=employer.agency_id, employer=employer)
     _save(
@@ -139,6 +146,7 @@ def engagement_save(
         budget_amount=budget_amount,
         budget_currency=budget_currency,
         reporting_level=reporting_level,
+        programme_template=programme_template,
     )
     engagement.contacts.set(contacts)
     audit_record(

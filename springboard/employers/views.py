@@ -37,6 +37,7 @@ from springboard.employers.selectors import (
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
 from springboard.privacy.services import audit_record
+from springboard.programmes.selectors import template_name
 from springboard.tenancy import access as tenancy_access
 from springboard.tenancy.roles import Cap, Role
 
@@ -119,6 +120,7 @@ def _engagement_form_view(
             "budget_amount": engagement.budget_amount,
             "budget_currency": engagement.budget_currency,
             "reporting_level": engagement.reporting_level,
+            "programme_template": engagement.programme_template,
             "contacts": list(engagement.contacts.all()),
         }
         if engagement
@@ -139,6 +141,7 @@ def _engagement_form_view(
                 budget_currency=data["budget_currency"],
                 reporting_level=data["reporting_level"],
                 contacts=list(data["contacts"]),
+                programme_template=data["programme_template"],
             )
         except DomainError as error:
             form.add_error(error.field, error.message)
@@ -176,6 +179,7 @@ def engagement_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -
         "cohorts": cohorts_of(engagement),
         "imports": imports_of(engagement)[:10],
         "contacts": engagement.contacts.select_related("user"),
+        "programme_template_name": template_name(engagement.programme_template),
         "page": page,
         "search": search,
         "query": query_without_page(request),

@@ -83,6 +83,8 @@ class ProgrammeStartForm(BootstrapMixin, forms.Form):
         label=_("Programme template"),
         queryset=ProgrammeTemplateVersion.objects.none(),
         to_field_name="public_id",
+        required=False,
+        help_text=_("Leave empty to use the template chosen for the engagement."),
     )
     coaches = _coach_field()
     start_date = forms.DateField(label=_("Start date"), widget=_DATE)
@@ -108,6 +110,7 @@ class ProgrammeStartForm(BootstrapMixin, forms.Form):
         version = self.fields["template_version"]
         assert isinstance(version, forms.ModelChoiceField)
         version.queryset = ProgrammeTemplateVersion.objects.filter(pk__in=[v.pk for v in versions])
+        self._newest_by_template = {v.template_id: v for v in versions}
         coaches = self.fields["coaches"]
         assert isinstance(coaches, forms.ModelMultipleChoiceField)
         coaches.queryset = _agency_coaches(agency)
@@ -115,6 +118,16 @@ class ProgrammeStartForm(BootstrapMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        enrolment = cleaned.get("enrolment")
+        if not cleaned.get("template_version") and enrolment is not None:
+            default = self._newest_by_template.get(enrolment.engagement.programme_template_id)
+            if default is None:
+                self.add_error(
+                    "template_version",
+                    _("Choose a programme template: the engagement has none."),
+                )
+            else:
+                cleaned["template_version"] = default
         start, end = cleaned.get("start_date"), cleaned.get("planned_end_date")
         if start and end and end < start:
             self.add_error(

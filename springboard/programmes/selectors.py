@@ -357,6 +357,14 @@ def latest_versions(agency: Agency) -> list[ProgrammeTemplateVersion]:
     return sorted(latest.values(), key=lambda v: v.template.key)
 
 
+def template_name(template: ProgrammeTemplate | None) -> str:
+    """The name of a template's newest version, in the active language ("" for none)."""
+    if template is None:
+        return ""
+    newest = template.versions.order_by("-number").first()
+    return str(newest.name) if newest is not None else template.key
+
+
 def versions_of(template: ProgrammeTemplate) -> list[ProgrammeTemplateVersion]:
     return list(
         template.versions.select_related("created_by")
