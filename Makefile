@@ -13,30 +13,48 @@ DEMO_ENV := SPRINGBOARD_DEMO=1 DEBUG=1
 REFERENCE_DATA ?= ../shared/data
 XDIST ?= -n 2
 
-.PHONY: help demo test lint typecheck test-sqlite test-postgres bench messages assets install clean
+.PHONY: help demo test lint typecheck test-sqlite test-postgres bench messages assets install install-site upgrade clean
 
 help:
 	@echo "make demo   — install, migrate, load demo data and run http://127.0.0.1:8000 with a task worker"
 	@echo "make test   — ruff, mypy, then the test suite on SQLite and on PostgreSQL"
 	@echo "make bench  — benchmarks (make bench B=P4 for one)"
+	@echo "make upgrade — refresh uv.lock within pyproject.toml's ranges, then run the suite"
 
-$(BIN)/python:
+# uv installs exactly what uv.lock pins (with hashes); it is itself installed from a hashed pin into
+# a small venv of its own, so that `uv sync` (which removes what the lock does not name) never
+# removes it. UV_PYTHON_DOWNLOADS=never: use the interpreter found above, never fetch one.
+UV_HOME := .uv
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV_HOME)/bin/uv
+
+$(UV_HOME)/bin/uv: requirements/uv.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Springboard needs Python 3.12 or newer. Install it, or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; fi
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -rf $(UV_HOME)
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
 	@touch $@
 
-install: $(VENV)/.installed
+# The site's dependencies only (what `make demo` runs); `uv sync` is exact, so a venv that had the
+# dev tools loses them here and gets them back, from uv's cache, at the next `make test`.
+install-site: $(UV_HOME)/bin/uv
+	$(UV) sync --frozen --no-dev --python "$(PYTHON)" --quiet
+
+# The site plus the dev tools (ruff, mypy, pytest, Playwright, schemathesis, ...).
+install: $(UV_HOME)/bin/uv
+	$(UV) sync --frozen --python "$(PYTHON)" --quiet
+
+# A deliberate upgrade: refresh uv.lock within the ranges in pyproject.toml, install it, and run the
+# suite, which is the gate. Commit uv.lock only when `make test` passes.
+upgrade: $(UV_HOME)/bin/uv
+	$(UV) lock --upgrade --python "$(PYTHON)"
+	$(MAKE) test
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 assets: node_modules/.package-lock.json
 
-demo: install assets
+demo: install-site assets
 	$(DEMO_ENV) $(BIN)/springboard migrate --no-input
 	$(DEMO_ENV) $(BIN)/springboard createcachetable
 	$(DEMO_ENV) $(BIN)/springboard compilemessages --ignore=.venv --ignore=node_modules -v0
@@ -79,4 +97,4 @@ bench: install
 	$(BIN)/python -m bench.run $(B)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var
+	rm -rf $(VENV) $(UV_HOME) node_modules staticfiles var
