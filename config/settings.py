@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files stay cacheable): nothing else may be stored by a browser.
+    "springboard.core.middleware.NoStoreMiddleware",
     "springboard.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "springboard.core.middleware.CspNonceEverywhereMiddleware",
     "springboard.accounts.middleware.UserLanguageMiddleware",
+    # After the CSP, locale and user's language (its 400 page gets them); before any view.
+    "springboard.core.middleware.RejectNulMiddleware",
     "springboard.tenancy.middleware.TenantMiddleware",
     "springboard.accounts.middleware.StaffMfaRequiredMiddleware",
 ]
@@ -329,6 +333,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_production)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Database sessions that ignore a cookie Django could not have issued (e.g. one with a NUL).
+SESSION_ENGINE = "springboard.core.sessions"
 
 LOGGING = {
     "version": 1,

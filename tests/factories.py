@@ -56,7 +56,15 @@ def make_member(
         user = make_user(mfa=role in STAFF_ROLES if mfa is None else mfa)
     if role == Role.EMPLOYER_CONTACT and employer is None:
         employer = make_employer(agency)
-    return Membership.objects.create(agency=agency, user=user, role=role, employer=employer)
+    return Membership.objects.create(
+        agency=agency,
+        user=user,
+        role=role,
+        employer=employer,
+        full_name=user.full_name,
+        language=user.language,
+        joined_at=timezone.now() if user.has_usable_password() else None,
+    )
 
 
 @dataclass

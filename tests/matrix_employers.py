@@ -107,6 +107,9 @@ def _objects(side: AgencyWorld) -> dict[str, Any]:
     candidate = make_member(side.agency, Role.CANDIDATE, mfa=False)
     candidate.user.set_unusable_password()
     candidate.user.save(update_fields=["password"])
+    # Enrolled, not yet joined: the printed invitation is what the admin asks for.
+    candidate.joined_at = None
+    candidate.save(update_fields=["joined_at"])
     enrolment = Enrolment.objects.create(
         agency=side.agency, engagement=engagement, cohort=cohort, candidate=candidate
     )

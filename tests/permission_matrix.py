@@ -7,6 +7,8 @@ Relations name what the requested object is to the viewer (who is always a membe
   other_agency_member agency A in the URL, but a membership id of agency B
   valid_token         an open invitation of agency A
   token_other_agency  agency A in the URL, an invitation token issued by agency B
+  same_agency_invitation   an open invitation of agency A, by id
+  other_agency_invitation  agency A in the URL, the id of an invitation of agency B
   none                a URL without tenant or object
 `anonymous` is checked against the own_agency form of the URL. Test code turns each relation
 into URL arguments (tests/test_permission_matrix.py); this file is only the policy.
@@ -43,6 +45,21 @@ def admins_only_on_member(ok: int) -> Expectations:
     return table
 
 
+def admins_only_on_invitation(ok: int) -> Expectations:
+    """An invitation of agency A (same_agency_invitation) or of B under A's URL."""
+    table: Expectations = {
+        role: {"same_agency_invitation": 403, "other_agency_invitation": 404, "other_agency": 404}
+        for role in ROLES
+    }
+    table["admin"] = {
+        "same_agency_invitation": ok,
+        "other_agency_invitation": 404,
+        "other_agency": 404,
+    }
+    table["anonymous"] = {"any": 302}
+    return table
+
+
 def no_tenant(signed_in: int, anonymous: int) -> Expectations:
     table: Expectations = {role: {"none": signed_in} for role in ROLES}
     table["anonymous"] = {"any": anonymous}
@@ -73,6 +90,12 @@ MATRIX: dict[tuple[str, str], Expectations] = {
     ("tenancy:member_deactivate", "POST"): admins_only_on_member(302),
     ("tenancy:member_reactivate", "POST"): admins_only_on_member(302),
     ("privacy:audit", "GET"): admins_only(200),
+    ("tenancy:invitation_revoke", "POST"): admins_only_on_invitation(302),
+    ("api:invitations", "GET"): {**admins_only(200), "anonymous": {"any": 401}},
+    ("api:invitation_revoke", "POST"): {
+        **admins_only_on_invitation(200),
+        "anonymous": {"any": 401},
+    },
     # --- invitations: public links, bound to the agency that issued them --------------------
     ("accounts:invitation_accept", "GET"): {
         **{role: {"valid_token": 200, "token_other_agency": 404} for role in ROLES},

@@ -53,8 +53,8 @@ HOME_MARKERS = {
     Role.ADMIN: "Recent activity",
     Role.COACH: "Your caseload",
     Role.EMPLOYER_CONTACT: (
-        "Figures are totals. Groups of fewer than 5 people are not shown, so that "
-        "nobody can be recognised."
+        "Figures are totals. Groups of fewer than 5 people are not shown, nor any figure "
+        "from which a hidden one could be worked out, so that nobody can be recognised."
     ),
     Role.CANDIDATE: "What's next",
 }

@@ -181,6 +181,7 @@ def test_nothing_is_written_when_a_step_fails(
 ) -> None:
     from allauth.account.models import EmailAddress
 
+    from springboard.accounts import services as account_services
     from springboard.employers.importing import writing
 
     models = {
@@ -201,7 +202,11 @@ def test_nothing_is_written_when_a_step_fails(
             raise IntegrityError("injected failure")
         return real_insert(model, columns, rows)
 
-    with mock.patch.object(writing, "insert_rows", failing_insert):
+    # Invitations are written by the accounts app's one invitation path.
+    with (
+        mock.patch.object(writing, "insert_rows", failing_insert),
+        mock.patch.object(account_services, "insert_rows", failing_insert),
+    ):
         failed = _run(world, upload, django_capture_on_commit_callbacks)
     assert failed.status == ImportStatus.FAILED
     assert "injected failure" in failed.failure
@@ -326,9 +331,9 @@ def test_imported_candidate_activates_the_account_through_the_invitation(
     upload = _import(world, csv_bytes([person_row(7)]), django_capture_on_commit_callbacks)
     _run(world, upload, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get(email="person00007@hr.example")
-    assert invitation_url(invitation) in mail.outbox[0].body
+    assert invitation_url(invitation, mailbox=True) in mail.outbox[0].body
     client = Client()
-    path = invitation_url(invitation).split("://", 1)[1].split("/", 1)[1]
+    path = invitation_url(invitation, mailbox=True).split("://", 1)[1].split("/", 1)[1]
     response = client.post(
         "/" + path,
         {

@@ -232,8 +232,8 @@ def test_consented_status_shows_only_people_who_allowed_it(
     page = client.get(
         reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
     )
-    assert first.candidate.user.full_name in page.text
-    assert second.candidate.user.full_name not in page.text
+    assert first.candidate.full_name in page.text
+    assert second.candidate.full_name not in page.text
 
 
 def test_candidate_gives_and_withdraws_consent(

@@ -24,9 +24,10 @@ from tests.test_programmes_templates import answers
 
 
 def _due_today(world: World, language: str = "da") -> Programme:
-    user = world.a.candidate.user
-    user.language = language
-    user.save(update_fields=["language"])
+    # The agency writes in the language it holds for the person (their membership).
+    member = world.a.candidate
+    member.language = language
+    member.save(update_fields=["language"])
     programme = make_programme(world.a)
     intake_complete(programme=programme, actor=world.a.coach, answers=answers(), language=language)
     first = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.TASK).first()
@@ -71,9 +72,7 @@ def test_e_mail_is_in_the_recipients_language(
     assert message.to == [world.a.candidate.user.email]
     assert task.title in message.body  # the plan itself is Danish
     with translation.override("da"):
-        hello = translation.gettext("Hello %(name)s,") % {
-            "name": world.a.candidate.user.display_name
-        }
+        hello = translation.gettext("Hello %(name)s,") % {"name": world.a.candidate.display_name}
     assert hello in message.body
 
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -132,3 +133,134 @@ def test_api_errors_from_middleware_are_json(world: World, client: Client) -> No
     assert other.status_code == 404
     assert other.json() == {"detail": "Not Found"}
     _assert_headers(other)
+
+
+# --- Cache-Control: nothing private is stored by a browser or a proxy ---------------------------
+
+
+def _assert_not_stored(response: Any) -> None:
+    directives = {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
+    assert {"no-store", "private"} <= directives, response.headers.get("Cache-Control")
+    assert "public" not in directives
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "home",
+        "agencies:list",
+        "tenancy:home",
+        "tenancy:members",
+        "privacy:audit",
+        "employers:employer_list",
+        "programmes:caseload",
+        "account_email",
+    ],
+)
+def test_pages_of_a_signed_in_person_are_not_stored(
+    world: World, client: Client, url_name: str
+) -> None:
+    client.force_login(world.a.admin.user)
+    needs_agency = url_name.split(":")[0] in {"tenancy", "privacy", "employers", "programmes"}
+    kwargs = {"agency_slug": world.a.agency.slug} if needs_agency else None
+    _assert_not_stored(client.get(reverse(url_name, kwargs=kwargs)))
+
+
+def test_errors_redirects_and_public_pages_are_not_stored(world: World, client: Client) -> None:
+    _assert_not_stored(client.get(reverse("account_login")))  # carries a CSRF token
+    _assert_not_stored(client.get("/healthz"))
+    client.force_login(world.a.coach.user)
+    _assert_not_stored(client.get("/a/no-such-agency/"))  # 404
+    _assert_not_stored(
+        client.get(reverse("tenancy:members", kwargs={"agency_slug": world.a.agency.slug}))
+    )  # 403
+    _assert_not_stored(client.get(reverse("home")))  # 302
+
+
+def test_api_responses_are_not_stored(world: World, client: Client) -> None:
+    slug = world.a.agency.slug
+    _assert_not_stored(client.get(f"/api/v1/a/{slug}/employers"))  # 401
+    client.force_login(world.a.admin.user)
+    for url in (
+        f"/api/v1/a/{slug}/employers",
+        f"/api/v1/a/{world.b.agency.slug}/employers",  # 404
+        f"/api/v1/a/{slug}/employers?q=%00",  # 422
+        "/api/v1/openapi.json",
+    ):
+        response = client.get(url)
+        assert response["Content-Type"].startswith("application/json"), url
+        _assert_not_stored(response)
+
+
+def test_downloads_of_private_data_are_not_stored(world: World, client: Client) -> None:
+    from tests.matrix_employers import _objects
+
+    objects = _objects(world.a)
+    slug = world.a.agency.slug
+    client.force_login(world.a.admin.user)
+
+    errors_csv = client.get(
+        reverse(
+            "employers:import_errors",
+            kwargs={"agency_slug": slug, "public_id": objects["import"].public_id},
+        )
+    )
+    assert errors_csv["Content-Type"].startswith("text/csv")
+    _assert_not_stored(errors_csv)
+
+    one_invitation = client.post(
+        reverse(
+            "employers:enrolment_invitation",
+            kwargs={"agency_slug": slug, "public_id": objects["enrolment"].public_id},
+        )
+    )
+    assert one_invitation["Content-Type"] == "application/pdf"
+    _assert_not_stored(one_invitation)
+
+    cohort_sheet = client.get(
+        reverse(
+            "employers:cohort_invitation_sheet",
+            kwargs={"agency_slug": slug, "public_id": objects["cohort"].public_id},
+        )
+    )
+    assert cohort_sheet["Content-Type"] == "application/pdf"
+    _assert_not_stored(cohort_sheet)
+
+
+def test_static_files_stay_cacheable() -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    order = settings.MIDDLEWARE
+    # Static files are answered by WhiteNoise before the no-store middleware runs.
+    assert order.index("whitenoise.middleware.WhiteNoiseMiddleware") < order.index(
+        "springboard.core.middleware.NoStoreMiddleware"
+    )
+    with override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True):
+        response = Client().get("/static/springboard/app.js")
+    assert response.status_code == 200
+    cache_control = response.headers.get("Cache-Control", "")
+    assert "max-age=" in cache_control
+    assert "no-store" not in cache_control
+    assert "private" not in cache_control
+
+
+# --- htmx gets no nonce and runs no script from swapped HTML ----------------------------------
+
+
+def test_htmx_config_has_no_nonce_and_evaluates_no_scripts(world: World, client: Client) -> None:
+    import re
+
+    client.force_login(world.a.admin.user)
+    response = client.get(reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug}))
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    assert nonce
+    meta = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", response.text)
+    assert meta, "base.html configures htmx with a meta tag"
+    config = json.loads(meta.group(1))
+    assert config["allowScriptTags"] is False  # no <script> in swapped HTML runs
+    assert config["allowEval"] is False  # no hx-on / js: / trigger filters evaluated
+    assert config["includeIndicatorStyles"] is False  # no inline style injected
+    assert not [key for key in config if "nonce" in key.lower()]
+    assert nonce.group(1) not in meta.group(0)
+    assert config["historyCacheSize"] == 0  # no copies of private pages in localStorage

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
@@ -8,19 +10,25 @@ from springboard.accounts.tokens import read_invitation_token
 from springboard.tenancy.models import Agency
 
 
-def get_invitation(agency: Agency, token: str) -> Invitation:
+@dataclass(frozen=True)
+class OpenedInvitation:
+    invitation: Invitation
+    mailbox_proven: bool  # opened from the e-mail sent to the invited address
+
+
+def get_invitation(agency: Agency, token: str) -> OpenedInvitation:
     """The invitation a token names, only within the agency of the URL; anything else is 404."""
-    key = read_invitation_token(token, agency_slug=agency.slug)
-    if key is None:
+    contents = read_invitation_token(token, agency_slug=agency.slug)
+    if contents is None:
         raise Http404
     invitation = (
         Invitation.objects.select_related("agency", "employer")
-        .filter(agency=agency, key=key)
+        .filter(agency=agency, key=contents.key)
         .first()
     )
     if invitation is None:
         raise Http404
-    return invitation
+    return OpenedInvitation(invitation, contents.mailbox)
 
 
 def signed_in_user(request: HttpRequest) -> User:

@@ -12,8 +12,11 @@ from springboard.accounts.models import Invitation
 from springboard.accounts.tokens import invitation_token
 
 
-def invitation_url(invitation: Invitation) -> str:
-    token = invitation_token(key=invitation.key, agency_slug=invitation.agency.slug)
+def invitation_url(invitation: Invitation, *, mailbox: bool = False) -> str:
+    """The link to accept; `mailbox=True` only for the copy e-mailed to the invited address."""
+    token = invitation_token(
+        key=invitation.key, agency_slug=invitation.agency.slug, mailbox=mailbox
+    )
     path = reverse(
         "accounts:invitation_accept",
         kwargs={"agency_slug": invitation.agency.slug, "token": token},
@@ -41,9 +44,22 @@ def send_invitation(*, invitation_id: str) -> bool:
     if not claimed:
         return False
     with translation.override(invitation.language):
-        context = {"invitation": invitation, "url": invitation_url(invitation)}
+        context = {"invitation": invitation, "url": invitation_url(invitation, mailbox=True)}
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_body.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email])
     message.send()
+    return True
+
+
+def send_invitation_code(*, invitation_id: str, code: str) -> bool:
+    """E-mail the code that proves control of the invited address (printed links need it)."""
+    invitation = Invitation.objects.select_related("agency").filter(public_id=invitation_id).first()
+    if invitation is None or not invitation.is_open:
+        return False
+    with translation.override(invitation.language):
+        context = {"invitation": invitation, "code": code}
+        subject = render_to_string("accounts/email/code_subject.txt", context).strip()
+        body = render_to_string("accounts/email/code_body.txt", context)
+    EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email]).send()
     return True

@@ -102,6 +102,12 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A code e-mailed to the address proves control of the mailbox when the link was printed
+    # (accounts/tokens.py). Only its hash is stored; attempts are counted to stop guessing.
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_sends = models.PositiveSmallIntegerField(default=0)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at",)

@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from springboard.accounts.emails import send_invitation
+from springboard.accounts.emails import send_invitation, send_invitation_code
 
 
 @task
 def send_invitation_email(invitation_id: str) -> None:
     send_invitation(invitation_id=invitation_id)
+
+
+@task
+def send_invitation_code_email(invitation_id: str, code: str) -> None:
+    send_invitation_code(invitation_id=invitation_id, code=code)

@@ -13,7 +13,6 @@ from springboard.accounts import services
 from springboard.accounts.access import get_invitation
 from springboard.accounts.forms import InvitationSignupForm
 from springboard.accounts.middleware import mfa_exempt
-from springboard.accounts.models import User
 from springboard.lib.errors import DomainError
 from springboard.tenancy.middleware import tenant_public
 
@@ -25,15 +24,32 @@ _AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 @mfa_exempt
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, agency_slug: str, token: str) -> HttpResponse:
-    invitation = get_invitation(request.agency, token)  # type: ignore[attr-defined]
+    opened = get_invitation(request.agency, token)  # type: ignore[attr-defined]
+    invitation = opened.invitation
     context: dict[str, object] = {"invitation": invitation}
     if not invitation.is_open:
         return render(request, "accounts/invitation_closed.html", context, status=410)
     signed_in = request.user if request.user.is_authenticated else None
-    account = User.objects.filter(email__iexact=invitation.email).first()
-    existing_account = signed_in is None and account is not None and account.has_usable_password()
-    form = InvitationSignupForm(request.POST or None) if signed_in is None else None
-    context.update({"form": form, "existing_account": existing_account})
+    existing_account = signed_in is None and not services.account_needs_activation(invitation)
+    needs_code = signed_in is None and not existing_account and not opened.mailbox_proven
+    if request.method == "POST" and needs_code and "send_code" in request.POST:
+        try:
+            services.invitation_send_code(invitation=invitation)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("We e-mailed a code to %(email)s. It works for 30 minutes.")
+                % {"email": invitation.email},
+            )
+        return redirect(request.path)
+    form = (
+        InvitationSignupForm(request.POST or None, needs_code=needs_code)
+        if signed_in is None
+        else None
+    )
+    context.update({"form": form, "existing_account": existing_account, "needs_code": needs_code})
     if request.method == "POST" and not existing_account and (form is None or form.is_valid()):
         try:
             membership = services.invitation_accept(
@@ -41,9 +57,14 @@ def invitation_accept(request: HttpRequest, agency_slug: str, token: str) -> Htt
                 user=signed_in,
                 full_name=form.cleaned_data["full_name"] if form else "",
                 password=form.cleaned_data["password1"] if form else "",
+                mailbox_proven=opened.mailbox_proven,
+                code=form.cleaned_data.get("code", "") if form else "",
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            if form is not None and error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                messages.error(request, error.message)
         except ValidationError as error:
             assert form is not None
             form.add_error("password1", error)

@@ -18,17 +18,21 @@ from ninja.security import django_auth
 from springboard.employers.api import router as employers_router
 from springboard.lib.errors import DomainError
 from springboard.programmes.api import router as programmes_router
+from springboard.tenancy.api import router as tenancy_router
 
 api = NinjaAPI(
     title="Springboard API",
     version="1",
-    description="Employers, engagements, cohorts, enrolment and programmes of an agency.",
+    description=(
+        "Employers, engagements, cohorts, enrolment, programmes and invitations of an agency."
+    ),
     urls_namespace="api",
     auth=django_auth,
     docs_url=None,  # the interactive docs load scripts from a CDN; the schema stays at openapi.json
 )
 api.add_router("", employers_router)
 api.add_router("", programmes_router)
+api.add_router("", tenancy_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from springboard.accounts.models import User
 from springboard.employers.models import Employer
@@ -61,6 +62,9 @@ def load_demo_data() -> list[DemoPerson]:
                 "role": person.role,
                 "employer": employer if person.role == Role.EMPLOYER_CONTACT else None,
                 "is_active": True,
+                "full_name": person.full_name,
+                "language": person.language,
+                "joined_at": timezone.now(),
             },
         )
     load_demo_programmes(agency, employer)

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 
 from springboard.lib.request_context import current_request_id
 
@@ -46,3 +51,97 @@ class CspNonceEverywhereMiddleware:
         if nonce is not None:
             str(nonce)
         return response
+
+
+class NoStoreMiddleware:
+    """Browsers and proxies keep no copy of anything Django answers.
+
+    Every response that reaches Django is private (pages, API JSON, CSV and PDF downloads with live
+    invitation links, even the log-in page with its CSRF token), so each gets
+    `Cache-Control: no-store, private` (with Django's other never-cache directives), whatever the
+    view set. It sits below WhiteNoise, which answers static files before this runs: those keep
+    their long, public cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+NUL = "\x00"
+NUL_REFUSED = _("Text must not contain the NUL character (U+0000). Remove it and try again.")
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _nul_in_json(document: Any) -> tuple[str | int, ...] | None:
+    """Where a string (key or value) holding a NUL is, or None; iterative, so a deeply nested
+    document cannot exhaust the stack."""
+    pending: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while pending:
+        location, value = pending.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                return location
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if NUL in key:
+                    return (*location, key)
+                pending.append(((*location, key), item))
+        elif isinstance(value, list):
+            pending.extend(((*location, index), item) for index, item in enumerate(value))
+    return None
+
+
+def nul_location(request: HttpRequest) -> tuple[str | int, ...] | None:
+    """Where the request carries a NUL character in input our code reads, or None.
+
+    Query parameters, form fields and the strings (keys and values) of a JSON body are looked at;
+    a body that is not valid JSON is left to the view, which refuses it as it always did. Django
+    drops non-printable characters from uploaded files' names itself.
+    """
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            return ("query", key)
+    content_type = request.content_type or ""
+    if request.method == "POST" and content_type in _FORM_TYPES:
+        for key, values in request.POST.lists():
+            if NUL in key or any(NUL in value for value in values):
+                return ("form", key)
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            document = json.loads(request.body)
+        except (ValueError, RecursionError):
+            return None
+        found = _nul_in_json(document)
+        if found is not None:
+            return ("body", *found)
+    return None
+
+
+class RejectNulMiddleware:
+    """Refuse NUL (U+0000) in any input, once, before a view or the database sees it.
+
+    PostgreSQL text cannot hold NUL, so a NUL that reaches a query or a row is a 500; nobody types
+    one on purpose. A page answers 400 with a message saying what to do; an API call answers 422 in
+    the shape of the API's other validation errors (`detail`: a list naming where the input was
+    refused); a NUL in the path names nothing, so it is the ordinary 404.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path_info:
+            raise Http404
+        location = nul_location(request)
+        if location is None:
+            return self.get_response(request)
+        message = str(NUL_REFUSED)
+        if request.path_info.startswith("/api/"):
+            error = {"type": "nul_character", "loc": list(location), "msg": message}
+            return JsonResponse({"detail": [error]}, status=422)
+        return render(request, "core/bad_input.html", {"message": message}, status=400)

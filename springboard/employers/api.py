@@ -31,6 +31,8 @@ from springboard.employers.selectors import (
     employers_of,
     engagements_of,
 )
+from springboard.lib.api_errors import ERRORS, WRITE_ERRORS
+from springboard.lib.dates import ApiDate
 from springboard.lib.errors import DomainError
 from springboard.tenancy.access import current_membership, require
 from springboard.tenancy.roles import Cap
@@ -52,29 +54,7 @@ class TextIn(Schema):
         return value
 
 
-class ErrorOut(Schema):
-    """Every refusal but a malformed request: 400 (a domain rule; `field` names the input to
-    blame when one is), 401 (no session), 403 (missing capability or CSRF token), 404 (missing,
-    out of scope or another agency's). A 409 carries more (see programmes' ConflictOut)."""
-
-    detail: str
-    field: str | None = None
-
-
-class ValidationErrorOut(Schema):
-    """422: the request does not match this schema (ninja's list of pydantic errors)."""
-
-    detail: list[dict[str, Any]]
-
-
-# What every operation can answer besides success; writes add 400 (a domain rule refused it).
-ERRORS: dict[int, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
+# The error responses every app's operations share: springboard/lib/api_errors.py.
 
 
 @contextmanager
@@ -111,7 +91,7 @@ class EmployerOut(Schema):
 
 class EngagementIn(TextIn):
     name: str
-    start_date: date
+    start_date: ApiDate
     duration_months: int = 6
     budget_amount: Decimal = Decimal(0)
     budget_currency: str = "EUR"
@@ -144,7 +124,7 @@ class EngagementOut(Schema):
 
 class CohortIn(TextIn):
     name: str
-    notice_date: date
+    notice_date: ApiDate
     expected_size: int = 0
     locations: str = ""
 
@@ -356,7 +336,10 @@ def import_create(
     cohort_id: Form[UUID | None] = None,
     default_language: Form[str] = "en",
 ) -> Status[ImportOut]:
-    """Upload an HR export; its columns are mapped automatically and every row is checked."""
+    """Upload an HR export. The file is stored after quick checks and read in the background:
+    its columns are mapped automatically and every row is checked. Poll the import until its
+    status is `validated` (or `uploaded` when a required column was not recognised, or `failed`
+    with the reason in `failure`); `start` imports it, or retries a failed import."""
     engagement = access.get_engagement(request, engagement_id, need=Cap.MANAGE_EMPLOYERS)
     viewer = require(request, Cap.ENROL_CANDIDATES)
     cohort = None
@@ -368,7 +351,7 @@ def import_create(
         raise DomainError("The file is larger than 5 MB.", field="file")
     if default_language not in {"en", "nl", "da", "nb"}:
         raise DomainError("default_language must be en, nl, da or nb.", field="default_language")
-    upload = services.enrolment_import_upload(
+    upload = services.enrolment_import_receive(
         engagement=engagement,
         cohort=cohort,
         actor=viewer,
@@ -376,8 +359,6 @@ def import_create(
         content=file.read(),
         default_language=default_language,
     )
-    mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
-    upload = services.enrolment_import_check(upload=upload, actor=viewer, mapping=mapping)
     return Status(201, ImportOut.of(upload))
 
 
@@ -394,6 +375,7 @@ def import_detail(request: HttpRequest, agency_slug: str, import_id: UUID) -> Im
     url_name="import_start",
 )
 def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> Status[ImportOut]:
+    """Import a checked file; a failed import is tried again from the step that failed."""
     upload = access.get_import(request, import_id, need=Cap.ENROL_CANDIDATES)
     upload = services.enrolment_import_start(upload=upload, actor=current_membership(request))
     upload.refresh_from_db()
@@ -406,7 +388,8 @@ def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> Sta
     url_name="employer_report",
 )
 def employer_report_api(request: HttpRequest, agency_slug: str) -> list[EngagementReportOut]:
-    """Aggregates for an employer contact: totals only, groups under 5 suppressed."""
+    """Aggregates for an employer contact: totals only. Groups under 5 are suppressed, and so is
+    every other cell from which one could be worked out (`value` null, `suppressed` true)."""
     viewer = require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
 
     def cell(c: object) -> CellOut:

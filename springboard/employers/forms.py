@@ -15,6 +15,7 @@ from springboard.employers.models import (
     Engagement,
     ReportingLevel,
 )
+from springboard.lib.dates import BoundedDateField
 from springboard.programmes.models import ProgrammeTemplate
 from springboard.programmes.selectors import latest_versions
 from springboard.tenancy.models import Membership
@@ -32,7 +33,7 @@ class EmployerForm(forms.Form):
 
 class ContactChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.user.display_name)
+        return str(obj.display_name)
 
 
 class TemplateChoiceField(forms.ModelChoiceField):
@@ -48,7 +49,7 @@ class EngagementForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=200, help_text=_("For example the year or the reorganisation.")
     )
-    start_date = forms.DateField(label=_("Start date"), widget=_DATE)
+    start_date = BoundedDateField(label=_("Start date"), widget=_DATE)
     duration_months = forms.IntegerField(
         label=_("Default duration (months)"), min_value=3, max_value=12, initial=6
     )
@@ -110,7 +111,7 @@ class EngagementForm(forms.Form):
 
 class CohortForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    notice_date = forms.DateField(label=_("Notice date"), widget=_DATE)
+    notice_date = BoundedDateField(label=_("Notice date"), widget=_DATE)
     expected_size = forms.IntegerField(
         label=_("Expected number of people"), min_value=0, max_value=100_000, initial=0
     )
@@ -130,8 +131,8 @@ class EnrolForm(forms.Form):
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     department = forms.CharField(label=_("Department"), max_length=200, required=False)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
-    notice_date = forms.DateField(label=_("Notice date"), required=False, widget=_DATE)
-    last_working_day = forms.DateField(label=_("Last working day"), required=False, widget=_DATE)
+    notice_date = BoundedDateField(label=_("Notice date"), required=False, widget=_DATE)
+    last_working_day = BoundedDateField(label=_("Last working day"), required=False, widget=_DATE)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     cohort = forms.ModelChoiceField(
         label=_("Cohort"), queryset=Cohort.objects.none(), required=False
@@ -187,7 +188,7 @@ class ColumnMappingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         seen: dict[str, str] = {}
-        for key, header in cleaned.items():
+        for key, header in list(cleaned.items()):  # add_error() removes the key
             if not header:
                 continue
             if header in seen:

@@ -272,6 +272,7 @@ class ColumnMapping(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     UPLOADED = "uploaded", _("Uploaded")
     VALIDATING = "validating", _("Checking rows")
     VALIDATED = "validated", _("Checked")

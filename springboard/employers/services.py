@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,17 +13,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from springboard.accounts.models import Invitation
+from springboard.accounts.services import Invitee, candidate_invitations_ensure
 from springboard.employers import tasks
-from springboard.employers.importing.fields import FIELDS, guess_mapping
+from springboard.employers.importing.fields import FIELDS, REQUIRED_KEYS, guess_mapping
 from springboard.employers.importing.reading import (
     ImportFileError,
-    detect_kind,
+    Table,
+    check_file,
     read_table,
+    storable,
     table_from_values,
 )
 from springboard.employers.importing.validation import (
@@ -54,6 +58,7 @@ from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
 INVITATION_TASK_CHUNK = 500
+logger = logging.getLogger(__name__)
 
 # The preparation steps an agency starts with; agencies edit their own copy.
 DEFAULT_CHECKLIST = (
@@ -292,8 +297,10 @@ def enrolment_import_upload(
     content: bytes,
     default_language: str,
 ) -> EnrolmentImport:
+    """Store a file and read its rows at once: for the `enrol` command, which runs in its
+    operator's own process. Web and API uploads use enrolment_import_receive."""
     try:
-        kind = detect_kind(file_name, content)
+        kind = check_file(file_name, content)
         table = read_table(content, kind)
     except ImportFileError as exc:
         raise DomainError(str(exc), field="file") from exc
@@ -304,12 +311,12 @@ def enrolment_import_upload(
         engagement=engagement,
         cohort=cohort,
         uploaded_by=actor.user,
-        file_name=file_name[:200],
+        file_name=storable(file_name)[:200],
         file_kind=kind,
         content=content,
         content_sha256=hashlib.sha256(content).hexdigest(),
         headers=table.headers,
-        mapping={**mapping, "_default_language": default_language},
+        mapping={**mapping, "_default_language": default_language, "_language": _ui_language()},
         total_rows=len(table.rows),
     )
     audit_record(
@@ -319,6 +326,138 @@ def enrolment_import_upload(
         target=upload,
         data={"rows": len(table.rows), "kind": kind},
     )
+    return upload
+
+
+@transaction.atomic
+def enrolment_import_receive(
+    *,
+    engagement: Engagement,
+    cohort: Cohort | None,
+    actor: Membership,
+    file_name: str,
+    content: bytes,
+    default_language: str,
+) -> EnrolmentImport:
+    """Store an uploaded file after the checks that cost no more than a look at its bytes; a
+    task reads the rows (enrolment_import_read), so no request spends time on a crafted file."""
+    try:
+        kind = check_file(file_name, content)
+    except ImportFileError as exc:
+        raise DomainError(str(exc), field="file") from exc
+    upload = EnrolmentImport.objects.create(
+        agency=engagement.employer.agency,
+        engagement=engagement,
+        cohort=cohort,
+        uploaded_by=actor.user,
+        file_name=storable(file_name)[:200],
+        file_kind=kind,
+        content=content,
+        content_sha256=hashlib.sha256(content).hexdigest(),
+        status=ImportStatus.READING,
+        mapping={"_default_language": default_language, "_language": _ui_language()},
+    )
+    audit_record(
+        agency=upload.agency,
+        actor=actor.user,
+        action="enrolment_import.upload",
+        target=upload,
+        data={"bytes": len(content), "kind": kind},
+    )
+    transaction.on_commit(
+        partial(tasks.read_enrolment_import.enqueue, import_id=str(upload.public_id))
+    )
+    return upload
+
+
+def _ui_language() -> str:
+    """The language of the person acting, kept so that background steps speak it too."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _language_of(upload: EnrolmentImport) -> str:
+    language = upload.mapping.get("_language")
+    return language if isinstance(language, str) and language else settings.LANGUAGE_CODE
+
+
+def _private_keys(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k.startswith("_")}
+
+
+def _crash_message() -> str:
+    return _(
+        "Something went wrong on our side while processing this file. Nothing was saved. "
+        "Try again; if it fails again, contact support."
+    )
+
+
+def _fail(upload: EnrolmentImport, message: str) -> EnrolmentImport:
+    EnrolmentImport.objects.filter(pk=upload.pk).update(
+        status=ImportStatus.FAILED, failure=message[:2000]
+    )
+    upload.refresh_from_db()
+    return upload
+
+
+def enrolment_import_crashed(*, import_id: str) -> None:
+    """A task body raised: an import still marked as running is marked as failed, so it is seen
+    as failed (and can be retried) instead of staying 'checking' or 'importing' forever."""
+    upload = EnrolmentImport.objects.filter(public_id=import_id).first()
+    if upload is None:
+        return
+    with translation.override(_language_of(upload)):
+        EnrolmentImport.objects.filter(
+            pk=upload.pk,
+            status__in=[ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.IMPORTING],
+        ).update(status=ImportStatus.FAILED, failure=_crash_message())
+
+
+def enrolment_import_read(*, import_id: str) -> EnrolmentImport | None:
+    """Read an uploaded file's rows (the task body after enrolment_import_receive); when every
+    required column is recognised, go straight on to checking the rows."""
+    upload = (
+        EnrolmentImport.objects.select_related("engagement__employer__agency")
+        .filter(public_id=import_id, status=ImportStatus.READING)
+        .first()
+    )
+    if upload is None:
+        return None
+    with translation.override(_language_of(upload)):
+        try:
+            table = read_table(bytes(upload.content), upload.file_kind)
+            # A retried import keeps the columns its uploader chose, where the file has them.
+            chosen = {
+                k: v
+                for k, v in upload.mapping.items()
+                if not k.startswith("_") and v in table.headers
+            }
+            if not chosen:
+                remembered = ColumnMapping.objects.filter(
+                    employer=upload.engagement.employer
+                ).first()
+                chosen = guess_mapping(table.headers, remembered.mapping if remembered else None)
+            ready = all(chosen.get(key) for key in REQUIRED_KEYS)
+            with transaction.atomic():
+                moved = EnrolmentImport.objects.filter(
+                    pk=upload.pk, status=ImportStatus.READING
+                ).update(
+                    headers=table.headers,
+                    mapping={**chosen, **_private_keys(upload.mapping)},
+                    total_rows=len(table.rows),
+                    processed_rows=0,
+                    errors=[],
+                    checked_rows="",
+                    failure="",
+                    status=ImportStatus.VALIDATING if ready else ImportStatus.UPLOADED,
+                )
+        except ImportFileError as exc:
+            return _fail(upload, str(exc))
+        except Exception:
+            logger.exception("Reading enrolment import %s failed", import_id)
+            return _fail(upload, _crash_message())
+    if moved and ready:
+        return enrolment_import_validate(import_id=import_id, table=table)
+    upload.refresh_from_db()
     return upload
 
 
@@ -336,11 +475,17 @@ def enrolment_import_check(
     locked.mapping = {
         **clean_mapping,
         "_default_language": locked.mapping.get("_default_language", "en"),
+        "_language": _ui_language(),
     }
     locked.status = ImportStatus.VALIDATING
     locked.processed_rows = 0
     locked.errors = []
-    locked.save(update_fields=["mapping", "status", "processed_rows", "errors"])
+    # Rows checked under the previous mapping must never be imported under this one.
+    locked.checked_rows = ""
+    locked.failure = ""
+    locked.save(
+        update_fields=["mapping", "status", "processed_rows", "errors", "checked_rows", "failure"]
+    )
     transaction.on_commit(
         partial(tasks.validate_enrolment_import.enqueue, import_id=str(locked.public_id))
     )
@@ -363,8 +508,10 @@ def _validate(
     *,
     report_progress: bool,
     on_progress: Callable[[int], None] | None = None,
+    table: Table | None = None,
 ) -> Any:
-    table = read_table(bytes(upload.content), upload.file_kind)
+    if table is None:
+        table = read_table(bytes(upload.content), upload.file_kind)
     mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
     emails_column = (
         table.headers.index(mapping["email"]) if mapping.get("email") in table.headers else None
@@ -384,9 +531,13 @@ def _validate(
 
 
 def enrolment_import_validate(
-    *, import_id: str, on_progress: Callable[[int], None] | None = None
+    *,
+    import_id: str,
+    on_progress: Callable[[int], None] | None = None,
+    table: Table | None = None,
 ) -> EnrolmentImport | None:
-    """Check every row and store the preview; the task body, also used by the CLI."""
+    """Check every row and store the preview; the task body, also used by the CLI. Whatever goes
+    wrong leaves the import failed with a message, never stuck in 'checking'."""
     upload = (
         EnrolmentImport.objects.select_related("engagement__employer__agency")
         .filter(public_id=import_id, status=ImportStatus.VALIDATING)
@@ -394,44 +545,65 @@ def enrolment_import_validate(
     )
     if upload is None:
         return None
-    try:
-        result = _validate(upload, report_progress=True, on_progress=on_progress)
-    except ImportFileError as exc:
-        upload.status, upload.failure = ImportStatus.FAILED, str(exc)
-        upload.save(update_fields=["status", "failure"])
-        return upload
-    upload.errors = [
-        {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
-    ]
-    upload.summary = {
-        "valid_rows": len(result.rows),
-        **preview_counts(upload.engagement, result.rows),
-    }
-    upload.checked_rows = "" if result.errors else json.dumps(rows_to_json(result.rows))
-    upload.status = ImportStatus.VALIDATED
-    upload.processed_rows = upload.total_rows
-    upload.save(update_fields=["errors", "summary", "checked_rows", "status", "processed_rows"])
+    with translation.override(_language_of(upload)):
+        try:
+            result = _validate(upload, report_progress=True, on_progress=on_progress, table=table)
+            upload.errors = [
+                {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+            ]
+            upload.summary = {
+                "valid_rows": len(result.rows),
+                **preview_counts(upload.engagement, result.rows),
+            }
+            upload.checked_rows = "" if result.errors else json.dumps(rows_to_json(result.rows))
+            upload.status = ImportStatus.VALIDATED
+            upload.processed_rows = upload.total_rows
+            with transaction.atomic():
+                upload.save(
+                    update_fields=["errors", "summary", "checked_rows", "status", "processed_rows"]
+                )
+        except ImportFileError as exc:
+            return _fail(upload, str(exc))
+        except Exception:
+            logger.exception("Checking enrolment import %s failed", import_id)
+            return _fail(upload, _crash_message())
     return upload
 
 
+@transaction.atomic
 def enrolment_import_start(*, upload: EnrolmentImport, actor: Membership) -> EnrolmentImport:
-    claimed = EnrolmentImport.objects.filter(
-        pk=upload.pk, status=ImportStatus.VALIDATED, errors=[]
-    ).update(status=ImportStatus.IMPORTING)
-    if not claimed:
+    """Import a checked file, or retry a failed one from the step that failed: the import itself
+    when its rows had been checked, otherwise reading and checking the file again."""
+    locked = EnrolmentImport.objects.select_for_update().get(pk=upload.pk)
+    action = "enrolment_import.start"
+    if locked.status == ImportStatus.VALIDATED and not locked.errors and locked.checked_rows:
+        locked.status = ImportStatus.IMPORTING
+    elif locked.status == ImportStatus.FAILED:
+        action = "enrolment_import.retry"
+        if locked.checked_rows:
+            locked.status = ImportStatus.IMPORTING
+        else:
+            locked.status = ImportStatus.READING
+            locked.errors, locked.processed_rows = [], 0
+    else:
         raise DomainError(_("Fix the errors and upload the file again before importing."))
+    locked.failure = ""
+    locked.mapping = {**locked.mapping, "_language": _ui_language()}
+    locked.save(update_fields=["status", "failure", "errors", "processed_rows", "mapping"])
     upload.refresh_from_db()
-    audit_record(
-        agency=upload.agency, actor=actor.user, action="enrolment_import.start", target=upload
+    audit_record(agency=upload.agency, actor=actor.user, action=action, target=upload)
+    task = (
+        tasks.run_enrolment_import
+        if locked.status == ImportStatus.IMPORTING
+        else tasks.read_enrolment_import
     )
-    transaction.on_commit(
-        partial(tasks.run_enrolment_import.enqueue, import_id=str(upload.public_id))
-    )
+    transaction.on_commit(partial(task.enqueue, import_id=str(upload.public_id)))
     return upload
 
 
 def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
-    """Write the whole file in one transaction; any failure leaves the database as it was."""
+    """Write the whole file in one transaction; any failure leaves the database as it was and the
+    import failed, with a message, ready to be retried."""
     upload = (
         EnrolmentImport.objects.select_related(
             "engagement__employer__agency", "cohort", "uploaded_by"
@@ -441,58 +613,65 @@ def enrolment_import_run(*, import_id: str) -> EnrolmentImport | None:
     )
     if upload is None:
         return None
-    try:
-        with transaction.atomic():
-            # Claim the import: a second worker (or the CLI next to a worker) waits here and
-            # then finds it no longer importing.
-            claimed = (
-                EnrolmentImport.objects.select_for_update()
-                .filter(pk=upload.pk, status=ImportStatus.IMPORTING)
-                .exists()
-            )
-            if not claimed:
-                return None
-            rows = rows_from_json(json.loads(upload.checked_rows or "[]"))
-            existing = existing_people(upload.engagement, [row.email for row in rows])
-            errors = [
-                error
-                for row in rows
-                for error in conflicts_with_database(
-                    row.row_number, row.email, row.employee_number, existing
-                )
-            ]
-            if errors:
-                # The database changed since the preview (someone enrolled the same person).
-                upload.errors = [
-                    {"row": e.row, "column": e.column, "message": e.message} for e in errors
-                ]
-                upload.status = ImportStatus.VALIDATED
-                upload.save(update_fields=["errors", "status"])
-                return upload
-            summary = write_rows(
-                engagement=upload.engagement,
-                cohort=upload.cohort,
-                rows=rows,
-                actor=upload.uploaded_by,
-            )
-            upload.status = ImportStatus.DONE
-            upload.summary = {**upload.summary, **summary.as_dict()}
-            upload.finished_at = timezone.now()
-            upload.checked_rows = ""
-            upload.save(update_fields=["status", "summary", "finished_at", "checked_rows"])
-            audit_record(
-                agency=upload.agency,
-                actor=upload.uploaded_by,
-                action="enrolment_import.finish",
-                target=upload,
-                data=summary.as_dict(),
-            )
-            transaction.on_commit(partial(_enqueue_invitations, summary.invitations or []))
-    except (IntegrityError, ValueError) as exc:
-        EnrolmentImport.objects.filter(pk=upload.pk).update(
-            status=ImportStatus.FAILED, failure=str(exc)[:2000]
+    with translation.override(_language_of(upload)):
+        try:
+            return _run_claimed(upload)
+        except (IntegrityError, ValueError) as exc:
+            return _fail(upload, str(exc))
+        except Exception:
+            logger.exception("Enrolment import %s failed", import_id)
+            return _fail(upload, _crash_message())
+
+
+def _run_claimed(upload: EnrolmentImport) -> EnrolmentImport | None:
+    with transaction.atomic():
+        # Claim the import: a second worker (or the CLI next to a worker) waits here and
+        # then finds it no longer importing.
+        claimed = (
+            EnrolmentImport.objects.select_for_update()
+            .filter(pk=upload.pk, status=ImportStatus.IMPORTING)
+            .exists()
         )
-        upload.refresh_from_db()
+        if not claimed:
+            return None
+        rows = rows_from_json(json.loads(upload.checked_rows or "[]"))
+        existing = existing_people(upload.engagement, [row.email for row in rows])
+        errors = [
+            error
+            for row in rows
+            for error in conflicts_with_database(
+                row.row_number, row.email, row.employee_number, existing
+            )
+        ]
+        if errors:
+            # The database changed since the preview (someone enrolled the same person).
+            upload.errors = [
+                {"row": e.row, "column": e.column, "message": e.message} for e in errors
+            ]
+            upload.status = ImportStatus.VALIDATED
+            upload.checked_rows = ""
+            upload.save(update_fields=["errors", "status", "checked_rows"])
+            return upload
+        summary = write_rows(
+            engagement=upload.engagement,
+            cohort=upload.cohort,
+            rows=rows,
+            actor=upload.uploaded_by,
+        )
+        upload.status = ImportStatus.DONE
+        upload.summary = {**upload.summary, **summary.as_dict()}
+        upload.finished_at = timezone.now()
+        upload.checked_rows = ""
+        upload.failure = ""
+        upload.save(update_fields=["status", "summary", "finished_at", "checked_rows", "failure"])
+        audit_record(
+            agency=upload.agency,
+            actor=upload.uploaded_by,
+            action="enrolment_import.finish",
+            target=upload,
+            data=summary.as_dict(),
+        )
+        transaction.on_commit(partial(_enqueue_invitations, summary.invitations or []))
     return upload
 
 
@@ -537,40 +716,28 @@ def open_candidate_invitations(*, cohort: Cohort) -> list[SheetEntry]:
 
 @transaction.atomic
 def candidate_invitation_issue(*, enrolment: Enrolment, actor: Membership) -> SheetEntry:
-    """The candidate's open invitation, or a fresh one when the last has expired."""
-    user = enrolment.candidate.user
-    if user.has_usable_password():
+    """The candidate's open invitation for the printed sheet, through the same path as
+    enrolment: the open one, or a fresh one (e-mailed too) when the last has expired."""
+    candidate = enrolment.candidate
+    if candidate.joined_at is not None:
+        # This agency's own facts only: whether the person joined *this* agency, under the name
+        # this agency holds; nothing about their account or other agencies.
         raise DomainError(
-            _("%(name)s has already signed in; no invitation is needed.") % {"name": user}
+            _("%(name)s has already accepted this agency's invitation; no invitation is needed.")
+            % {"name": candidate.display_name}
         )
-    now = timezone.now()
-    invitation = (
-        Invitation.objects.select_related("agency")
-        .filter(
-            agency_id=enrolment.agency_id,
-            email=user.email,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-        )
-        .first()
+    made = candidate_invitations_ensure(
+        agency=enrolment.agency,
+        invitees=[Invitee(candidate.user.email, candidate.full_name, candidate.language)],
+        actor=actor.user,
     )
-    if invitation is None:
-        Invitation.objects.filter(
-            agency_id=enrolment.agency_id,
-            email=user.email,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-        ).update(revoked_at=now)
-        invitation = Invitation.objects.create(
-            agency_id=enrolment.agency_id,
-            email=user.email,
-            full_name=user.full_name,
-            role=Role.CANDIDATE,
-            language=user.language,
-            invited_by=actor.user,
-            expires_at=now + timedelta(days=settings.CANDIDATE_INVITATION_VALID_DAYS),
-        )
+    invitation = Invitation.objects.select_related("agency").get(
+        agency_id=enrolment.agency_id,
+        email=candidate.user.email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    if made:
         audit_record(
             agency=enrolment.agency,
             actor=actor.user,
@@ -578,4 +745,5 @@ def candidate_invitation_issue(*, enrolment: Enrolment, actor: Membership) -> Sh
             target=invitation,
             data={"role": Role.CANDIDATE},
         )
+        transaction.on_commit(partial(_enqueue_invitations, made))
     return SheetEntry(invitation, enrolment.engagement.employer.name)

@@ -262,11 +262,17 @@ def enrol(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpRespon
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request,
-                _("%(name)s is enrolled and an invitation is on its way.")
-                % {"name": enrolment.candidate.user},
-            )
+            if enrolment.candidate.joined_at is not None:
+                message = _(
+                    "%(name)s is enrolled. They already use Springboard with this agency, so no "
+                    "invitation is needed."
+                )
+            else:
+                message = _(
+                    "%(name)s is enrolled and has an invitation: it is e-mailed to them, and you "
+                    "can print it from the engagement page."
+                )
+            messages.success(request, message % {"name": enrolment.candidate.display_name})
             return redirect(
                 "employers:engagement_detail", agency_slug=agency_slug, public_id=public_id
             )
@@ -286,7 +292,8 @@ def import_upload(request: HttpRequest, agency_slug: str, public_id: UUID) -> Ht
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            created = services.enrolment_import_upload(
+            # Only cheap checks here; a task reads the rows and the import page shows it working.
+            created = services.enrolment_import_receive(
                 engagement=engagement,
                 cohort=form.cleaned_data["cohort"],
                 actor=membership,
@@ -321,11 +328,16 @@ def import_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> Ht
         "upload": upload,
         "form": form,
         "fields": FIELDS,
-        "running": upload.status in {ImportStatus.VALIDATING, ImportStatus.IMPORTING},
+        "running": upload.status
+        in {ImportStatus.READING, ImportStatus.VALIDATING, ImportStatus.IMPORTING},
         "errors_page": paginate(request, upload.errors, per_page=50),
     }
     if _htmx(request):
-        return render(request, "employers/import_detail.html#import-state", context)
+        response = render(request, "employers/import_detail.html#import-state", context)
+        if not context["running"] and request.headers.get("HX-Trigger") == "import-state":
+            # The polled work has finished: reload the page, whose column form depends on it.
+            response["HX-Refresh"] = "true"
+        return response
     return render(request, "employers/import_detail.html", context)
 
 
@@ -390,7 +402,7 @@ def enrolment_invitation(request: HttpRequest, agency_slug: str, public_id: UUID
             agency_slug=agency_slug,
             public_id=enrolment.engagement.public_id,
         )
-    return _sheet_response(request, [entry], f"invitation-{enrolment.candidate.user.full_name}")
+    return _sheet_response(request, [entry], f"invitation-{enrolment.candidate.display_name}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,7 +17,9 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from springboard.employers.api import ERRORS, WRITE_ERRORS, TextIn
+from springboard.employers.api import TextIn
+from springboard.lib.api_errors import ERRORS, WRITE_ERRORS
+from springboard.lib.dates import ApiDate
 from springboard.lib.errors import DomainError
 from springboard.programmes import access, selectors, services
 from springboard.programmes.models import ActivityEntry, PlanItem, Programme
@@ -51,7 +53,7 @@ class ProgrammeOut(Schema):
     def from_programme(programme: Programme) -> ProgrammeOut:
         return ProgrammeOut(
             id=programme.public_id,
-            candidate=programme.candidate.user.display_name,
+            candidate=programme.candidate.display_name,
             status=programme.status,
             current_phase=programme.current_phase.title if programme.current_phase else None,
             progress_percent=programme.progress_percent,
@@ -100,7 +102,7 @@ class PlanItemIn(TextIn):
     version: int
     title: str
     description: str = ""
-    due_date: datetime.date | None = None
+    due_date: ApiDate | None = None
 
 
 class ConflictOut(Schema):

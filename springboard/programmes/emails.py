@@ -16,6 +16,7 @@ from springboard.programmes.models import (
     ReminderSent,
 )
 from springboard.programmes.services import reminder_mark_sent
+from springboard.tenancy.models import Membership
 
 
 def send_reminder_email(*, reminder_id: int) -> bool:
@@ -39,10 +40,13 @@ def send_reminder_email(*, reminder_id: int) -> bool:
     if not reminder_mark_sent(reminder=reminder):
         return False
     recipient = reminder.recipient
+    # The agency writes in the language, and with the name, it holds for the person.
+    member = Membership.objects.filter(agency=programme.agency, user=recipient).first()
     path = reverse("tenancy:home", kwargs={"agency_slug": programme.agency.slug})
-    with translation.override(recipient.language):
+    with translation.override(member.language if member else recipient.language):
         context = {
             "recipient": recipient,
+            "name": member.display_name if member else recipient.email,
             "agency": programme.agency,
             "item": item,
             "kind": reminder.kind,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from springboard.employers.models import Enrolment
+from springboard.lib.dates import BoundedDateField
 from springboard.programmes.models import (
     DismissalProcessing,
     Hours,
@@ -43,7 +44,7 @@ class BootstrapMixin:
 
 class CoachesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.user.display_name
+        return obj.display_name
 
 
 def _coach_field() -> forms.ModelMultipleChoiceField:
@@ -59,13 +60,13 @@ def _agency_coaches(agency: Agency) -> Any:
     return (
         Membership.objects.select_related("user")
         .filter(agency=agency, role=Role.COACH, is_active=True)
-        .order_by("user__full_name", "user__email")
+        .order_by("full_name", "user__email")
     )
 
 
 class EnrolmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.candidate.user.display_name} — {obj.engagement}"
+        return f"{obj.candidate.display_name} — {obj.engagement}"
 
 
 class VersionChoiceField(forms.ModelChoiceField):
@@ -87,8 +88,8 @@ class ProgrammeStartForm(BootstrapMixin, forms.Form):
         help_text=_("Leave empty to use the template chosen for the engagement."),
     )
     coaches = _coach_field()
-    start_date = forms.DateField(label=_("Start date"), widget=_DATE)
-    planned_end_date = forms.DateField(
+    start_date = BoundedDateField(label=_("Start date"), widget=_DATE)
+    planned_end_date = BoundedDateField(
         label=_("Planned end date"),
         widget=_DATE,
         required=False,
@@ -105,7 +106,7 @@ class ProgrammeStartForm(BootstrapMixin, forms.Form):
         enrolment.queryset = (
             Enrolment.objects.select_related("candidate__user", "engagement__employer")
             .filter(agency=agency, programme__isnull=True, candidate__is_active=True)
-            .order_by("candidate__user__full_name")
+            .order_by("candidate__full_name")
         )
         version = self.fields["template_version"]
         assert isinstance(version, forms.ModelChoiceField)
@@ -154,7 +155,7 @@ class TransitionForm(BootstrapMixin, forms.Form):
         max_length=500,
         help_text=_("Required when extending the programme or when the candidate drops out."),
     )
-    new_end_date = forms.DateField(
+    new_end_date = BoundedDateField(
         label=_("New end date"),
         required=False,
         widget=_DATE,
@@ -237,7 +238,7 @@ class PlanItemForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=_DATE)
+    due_date = BoundedDateField(label=_("Due date"), required=False, widget=_DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -285,7 +286,7 @@ class PlanItemAddForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("For a task: the milestone (and so the phase) it belongs to."),
     )
-    due_date = forms.DateField(
+    due_date = BoundedDateField(
         label=_("Due date"),
         required=False,
         widget=_DATE,

@@ -64,8 +64,8 @@ def programmes_visible_to(viewer: Membership) -> QuerySet[Programme]:
 # --- caseload ---------------------------------------------------------------------------------
 
 CASELOAD_SORTS: dict[str, tuple[Any, ...]] = {
-    "name": ("candidate__user__full_name", "candidate__user__email"),
-    "-name": ("-candidate__user__full_name", "-candidate__user__email"),
+    "name": ("candidate__full_name", "candidate__user__email"),
+    "-name": ("-candidate__full_name", "-candidate__user__email"),
     "days": ("start_date", "pk"),
     "-days": ("-start_date", "pk"),
     # Longest without activity first; never active counts as the longest.
@@ -144,7 +144,7 @@ def caseload(
         .prefetch_related(
             Prefetch(
                 "coaches",
-                queryset=Membership.objects.select_related("user").order_by("user__full_name"),
+                queryset=Membership.objects.select_related("user").order_by("full_name"),
             )
         )
         .annotate(
@@ -154,8 +154,7 @@ def caseload(
     )
     if search:
         programmes = programmes.filter(
-            Q(candidate__user__full_name__icontains=search)
-            | Q(candidate__user__email__icontains=search)
+            Q(candidate__full_name__icontains=search) | Q(candidate__user__email__icontains=search)
         )
     if status:
         programmes = programmes.filter(status=status)
@@ -280,7 +279,7 @@ def intake_of(programme: Programme) -> Intake | None:
 
 
 def coaches_of(programme: Programme) -> list[Membership]:
-    return list(programme.coaches.select_related("user").order_by("user__full_name"))
+    return list(programme.coaches.select_related("user").order_by("full_name"))
 
 
 def current_programme_of(candidate: Membership) -> Programme | None:

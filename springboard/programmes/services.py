@@ -129,7 +129,7 @@ def programme_create(
         enrolment=enrolment,
         candidate=enrolment.candidate,
         template_version=template_version,
-        language=enrolment.candidate.user.language,
+        language=enrolment.candidate.language,
         start_date=start_date,
         planned_end_date=planned_end_date,
     )
@@ -165,7 +165,7 @@ def programme_assign_coaches(
             programme,
             ActivityKind.COACHES_CHANGED,
             actor,
-            {"coaches": [coach.user.display_name for coach in coaches]},
+            {"coaches": [coach.display_name for coach in coaches]},
         )
         audit_record(
             agency=actor.agency,

@@ -140,7 +140,7 @@ def detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
     programme = access.get_programme(request, public_id, need=Cap.RUN_INTAKE)
-    form = IntakeForm(request.POST or None, initial={"language": programme.candidate.user.language})
+    form = IntakeForm(request.POST or None, initial={"language": programme.candidate.language})
     if request.method == "POST" and form.is_valid():
         try:
             services.intake_complete(

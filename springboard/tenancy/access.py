@@ -7,6 +7,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from springboard.accounts.models import Invitation
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Cap
 
@@ -38,3 +39,14 @@ def get_membership(request: HttpRequest, public_id: UUID, *, need: Cap) -> Membe
     if not viewer.has(need):
         raise PermissionDenied
     return membership
+
+
+def get_pending_invitation(request: HttpRequest, public_id: UUID, *, need: Cap) -> Invitation:
+    """An invitation of the viewer's agency (open or not): another agency's or missing → 404."""
+    viewer = current_membership(request)
+    invitation = Invitation.objects.filter(agency=viewer.agency, public_id=public_id).first()
+    if invitation is None:
+        raise Http404
+    if not viewer.has(need):
+        raise PermissionDenied
+    return invitation

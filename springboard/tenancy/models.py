@@ -47,6 +47,14 @@ class Membership(models.Model):
         verbose_name=_("employer"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # What this agency holds about the person, kept per agency: another agency enrolling the same
+    # address (or re-importing it) never changes what this one shows or how it writes to them.
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # When the person accepted this agency's invitation; until then the agency only enrolled them.
+    joined_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,7 +78,12 @@ class Membership(models.Model):
         indexes: ClassVar = [models.Index(fields=("agency", "role"))]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.agency} ({self.role})"
+        return f"{self.display_name} @ {self.agency} ({self.role})"
+
+    @property
+    def display_name(self) -> str:
+        """The name this agency holds, else the address: never another agency's name."""
+        return self.full_name or self.user.email
 
     @property
     def capabilities(self) -> frozenset[Cap]:

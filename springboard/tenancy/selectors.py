@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from springboard.accounts.models import User
+from springboard.accounts.models import Invitation, User
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
@@ -21,8 +21,8 @@ def active_memberships_of(user: User) -> list[Membership]:
 
 
 MEMBER_SORTS = {
-    "name": ("user__full_name", "user__email"),
-    "-name": ("-user__full_name", "-user__email"),
+    "name": ("full_name", "user__email"),
+    "-name": ("-full_name", "-user__email"),
     "email": ("user__email",),
     "-email": ("-user__email",),
     "role": ("role", "user__email"),
@@ -37,9 +37,7 @@ def members_of(
 ) -> QuerySet[Membership]:
     members = Membership.objects.select_related("user", "employer").filter(agency=agency)
     if search:
-        members = members.filter(
-            Q(user__email__icontains=search) | Q(user__full_name__icontains=search)
-        )
+        members = members.filter(Q(user__email__icontains=search) | Q(full_name__icontains=search))
     if role:
         members = members.filter(role=role)
     if status == "active":
@@ -73,4 +71,18 @@ def agency_overview(agency: Agency) -> AgencyOverview:
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).count(),
         **counts,
+    )
+
+
+def pending_invitations(agency: Agency) -> QuerySet[Invitation]:
+    """Invitations of the agency that can still be accepted, newest first."""
+    return (
+        Invitation.objects.filter(
+            agency=agency,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("employer")
+        .order_by("-created_at", "pk")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from springboard.accounts.models import User
+from springboard.accounts.services import revoke_open_invitations
 from springboard.employers.models import Employer
 from springboard.lib.errors import DomainError
 from springboard.privacy.services import audit_record
@@ -75,6 +76,8 @@ def membership_deactivate(*, membership: Membership, actor: Membership) -> Membe
     locked.is_active = False
     locked.deactivated_at = timezone.now()
     locked.save(update_fields=["is_active", "deactivated_at"])
+    # A link still open would let the person bring themself back (accepting reactivates).
+    revoke_open_invitations(agency=locked.agency, email=locked.user.email)
     end_sessions_of(locked.user)
     audit_record(
         agency=locked.agency,

@@ -19,7 +19,14 @@ from springboard.programmes.views import caseload_context
 from springboard.tenancy import access, services
 from springboard.tenancy.forms import InviteForm, MemberFilterForm, RoleForm
 from springboard.tenancy.roles import Cap, Role
-from springboard.tenancy.selectors import active_memberships_of, agency_overview, members_of
+from springboard.tenancy.selectors import (
+    active_memberships_of,
+    agency_overview,
+    members_of,
+    pending_invitations,
+)
+
+PENDING_SHOWN = 50  # the newest open invitations on the members page; the API lists them all
 
 _HOME_TEMPLATES = {
     Role.ADMIN: "tenancy/home_admin.html",
@@ -78,6 +85,7 @@ def members(request: HttpRequest, agency_slug: str) -> HttpResponse:
     }
     if request.headers.get("HX-Request"):
         return render(request, "tenancy/members.html#member-table", context)
+    context["invitations"] = pending_invitations(membership.agency)[:PENDING_SHOWN]
     return render(request, "tenancy/members.html", context)
 
 
@@ -133,6 +141,22 @@ def member_edit(request: HttpRequest, agency_slug: str, public_id: UUID) -> Http
 
 
 @require_POST
+def invitation_revoke(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    invitation = access.get_pending_invitation(request, public_id, need=Cap.MANAGE_MEMBERS)
+    try:
+        account_services.invitation_revoke(invitation=invitation, actor=signed_in_user(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s was withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("tenancy:members", agency_slug=agency_slug)
+
+
+@require_POST
 def member_deactivate(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
     member = access.get_membership(request, public_id, need=Cap.MANAGE_MEMBERS)
     try:
@@ -142,7 +166,8 @@ def member_deactivate(request: HttpRequest, agency_slug: str, public_id: UUID) -
     else:
         messages.success(
             request,
-            _("%(name)s was deactivated and signed out everywhere.") % {"name": member.user},
+            _("%(name)s was deactivated and signed out everywhere.")
+            % {"name": member.display_name},
         )
     return redirect("tenancy:member_edit", agency_slug=agency_slug, public_id=public_id)
 
@@ -151,5 +176,5 @@ def member_deactivate(request: HttpRequest, agency_slug: str, public_id: UUID) -
 def member_reactivate(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
     member = access.get_membership(request, public_id, need=Cap.MANAGE_MEMBERS)
     services.membership_reactivate(membership=member, actor=access.current_membership(request))
-    messages.success(request, _("%(name)s can sign in again.") % {"name": member.user})
+    messages.success(request, _("%(name)s can sign in again.") % {"name": member.display_name})
     return redirect("tenancy:member_edit", agency_slug=agency_slug, public_id=public_id)

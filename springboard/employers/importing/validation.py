@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from springboard.employers.importing.fields import FIELDS, FIELDS_BY_KEY, REQUIRED_KEYS
 from springboard.employers.importing.reading import Table
+from springboard.lib.dates import EARLIEST_DATE, LATEST_DATE
 
 FIRST_DATA_ROW = 2  # spreadsheet row number of the first row under the header
 PROGRESS_EVERY = 500
@@ -104,6 +105,15 @@ class ValidationResult:
 
 
 def parse_date(text: str) -> date | None:
+    """The date `text` names, or None when it is none or lies outside the accepted range
+    (lib/dates.py: later arithmetic on a date like 0001-01-01 would overflow)."""
+    parsed = _parse_date(text)
+    if parsed is None or not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        return None
+    return parsed
+
+
+def _parse_date(text: str) -> date | None:
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:  # ISO dates (and what XLSX cells become) skip the slow strptime loop
             return date.fromisoformat(text)

@@ -1,7 +1,9 @@
 """Writing validated rows: a fixed number of bulk statements per file, whatever its size.
 
 No password is hashed: imported people get an unusable password and set their own through the
-single-use invitation link. New rows are inserted as plain tuples (lib/bulk.py) because
+single-use invitation link. The name and language from HR belong to this agency's membership:
+the account itself is shared by every agency that enrols the address, so nothing here writes to
+it after creating it. New rows are inserted as plain tuples (lib/bulk.py) because
 building 50,000 model instances would dominate the import's time.
 """
 
@@ -9,18 +11,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
-from springboard.accounts.models import Invitation, User
-from springboard.accounts.tokens import new_invitation_key
+from springboard.accounts.models import User
+from springboard.accounts.services import Invitee, candidate_invitations_ensure
 from springboard.employers.importing.validation import CleanRow
 from springboard.employers.models import Cohort, Engagement, Enrolment
 from springboard.lib.bulk import ids_by, insert_rows, random_uuid_hexes
-from springboard.tenancy.models import Membership
+from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
 BATCH = 1000
@@ -71,7 +71,8 @@ def _create_users(rows: list[CleanRow]) -> None:
             "session_generation",
         ),
         (
-            (unusable_password(), public_id, r.email, r.full_name, r.language, True, now, 0)
+            # No name on the shared account: each agency's name lives on its own membership.
+            (unusable_password(), public_id, r.email, "", r.language, True, now, 0)
             for public_id, r in zip(random_uuid_hexes(len(rows)), rows, strict=True)
         ),
     )
@@ -95,18 +96,43 @@ def write_rows(
     # then the account has no usable password to sign in with.
 
     membership_ids = dict(ids_by(Membership, "user_id", list(user_ids.values()), agency=agency))
-    without_membership = [uid for uid in user_ids.values() if uid not in membership_ids]
+    without_membership = [row for row in rows if user_ids[row.email] not in membership_ids]
     insert_rows(
         Membership,
-        ("public_id", "agency", "user", "role", "is_active", "created_at"),
         (
-            (public_id, agency.pk, uid, Role.CANDIDATE, True, now)
-            for public_id, uid in zip(
+            "public_id",
+            "agency",
+            "user",
+            "role",
+            "is_active",
+            "full_name",
+            "language",
+            "created_at",
+        ),
+        (
+            (
+                public_id,
+                agency.pk,
+                user_ids[row.email],
+                Role.CANDIDATE,
+                True,
+                row.full_name,
+                row.language,
+                now,
+            )
+            for public_id, row in zip(
                 random_uuid_hexes(len(without_membership)), without_membership, strict=True
             )
         ),
     )
-    membership_ids.update(ids_by(Membership, "user_id", without_membership, agency=agency))
+    membership_ids.update(
+        ids_by(
+            Membership,
+            "user_id",
+            [user_ids[row.email] for row in without_membership],
+            agency=agency,
+        )
+    )
 
     existing = {e.candidate_id: e for e in Enrolment.objects.filter(engagement=engagement)}
     to_create: list[CleanRow] = []
@@ -161,89 +187,45 @@ def write_rows(
         [*ENROLMENT_FIELDS, "cohort", "source_fingerprint", "updated_at"],
         batch_size=BATCH,
     )
-    _refresh_unconfirmed_names(updated_rows)
+    _refresh_unconfirmed_names(agency, updated_rows)
     summary.created = len(to_create)
     summary.updated = len(to_update)
-    # Everyone newly enrolled who has never signed in needs a link: new accounts, and accounts
-    # made for another agency's programme that were never activated.
-    never_signed_in = set(
-        User.objects.filter(
-            email__in=[r.email for r in to_create if r.email not in new_user_ids],
-            password__startswith=UNUSABLE_PASSWORD_PREFIX,
-        ).values_list("email", flat=True)
+    # Everyone newly enrolled who has not accepted this agency's invitation needs one, whatever
+    # they did with other agencies: the answer must not tell this agency that the address is
+    # known elsewhere.
+    not_joined = set(
+        ids_by(
+            Membership,
+            "user_id",
+            [user_ids[row.email] for row in to_create],
+            agency=agency,
+            joined_at=None,
+        )
     )
-    summary.invitations = _invite(
-        engagement=engagement,
-        people=[r for r in to_create if r.email in new_user_ids or r.email in never_signed_in],
+    summary.invitations = candidate_invitations_ensure(
+        agency=agency,
+        invitees=[
+            Invitee(row.email, row.full_name, row.language)
+            for row in to_create
+            if user_ids[row.email] in not_joined
+        ],
         actor=actor,
     )
     return summary
 
 
-def _refresh_unconfirmed_names(rows: list[CleanRow]) -> None:
-    """A name from HR only replaces one nobody has confirmed by signing in yet."""
+def _refresh_unconfirmed_names(agency: Agency, rows: list[CleanRow]) -> None:
+    """A name from HR replaces this agency's name until the person accepts its invitation."""
     if not rows:
         return
     by_email = {row.email: row for row in rows}
-    users = User.objects.filter(
-        email__in=list(by_email), password__startswith=UNUSABLE_PASSWORD_PREFIX
-    )
+    memberships = Membership.objects.filter(
+        agency=agency, user__email__in=list(by_email), joined_at__isnull=True
+    ).select_related("user")
     changed = []
-    for user in users:
-        row = by_email[user.email]
-        if (user.full_name, user.language) != (row.full_name, row.language):
-            user.full_name, user.language = row.full_name, row.language
-            changed.append(user)
-    User.objects.bulk_update(changed, ["full_name", "language"], batch_size=BATCH)
-
-
-def _invite(*, engagement: Engagement, people: list[CleanRow], actor: User | None) -> list[str]:
-    """Day-0 invitations for people whose account this import created."""
-    if not people:
-        return []
-    agency = engagement.agency
-    now = timezone.now()
-    expires = now + timedelta(days=settings.CANDIDATE_INVITATION_VALID_DAYS)
-    # Another agency's or an older open invitation to the same address stays valid; only people
-    # without one get a new one (the partial unique constraint allows one open per agency).
-    already_open = ids_by(
-        Invitation,
-        "email",
-        [row.email for row in people],
-        agency=agency,
-        accepted_at=None,
-        revoked_at=None,
-    )
-    people = [row for row in people if row.email not in already_open]
-    public_ids = random_uuid_hexes(len(people))
-    insert_rows(
-        Invitation,
-        (
-            "public_id",
-            "key",
-            "agency",
-            "email",
-            "full_name",
-            "role",
-            "language",
-            "invited_by",
-            "created_at",
-            "expires_at",
-        ),
-        (
-            (
-                public_id,
-                new_invitation_key(),
-                agency.pk,
-                row.email,
-                row.full_name,
-                Role.CANDIDATE,
-                row.language,
-                actor.pk if actor else None,
-                now,
-                expires,
-            )
-            for public_id, row in zip(public_ids, people, strict=True)
-        ),
-    )
-    return public_ids
+    for membership in memberships:
+        row = by_email[membership.user.email]
+        if (membership.full_name, membership.language) != (row.full_name, row.language):
+            membership.full_name, membership.language = row.full_name, row.language
+            changed.append(membership)
+    Membership.objects.bulk_update(changed, ["full_name", "language"], batch_size=BATCH)
