@@ -17,7 +17,7 @@ XDIST ?= -n 2
 
 help:
 	@echo "make demo   — install, migrate, load demo data and run http://127.0.0.1:8000 with a task worker"
-	@echo "make test   — ruff, mypy, then the test suite on SQLite and on PostgreSQL"
+	@echo "make test   — ruff, import-linter, mypy, then the test suite on SQLite and on PostgreSQL"
 	@echo "make bench  — benchmarks (make bench B=P4 for one)"
 	@echo "make upgrade — refresh uv.lock within pyproject.toml's ranges, then run the suite"
 
@@ -72,6 +72,7 @@ demo: install-site assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	DEBUG=1 $(BIN)/mypy config springboard tests $(wildcard bench)

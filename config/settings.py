@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "springboard.privacy",
     "springboard.programmes",
     "springboard.taxonomy",
+    "springboard.home",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "springboard.core.context_processors.shell",
+                "springboard.home.context_processors.navigation",
             ],
         },
     },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("springboard.api.urls")),
     path("agencies/", include("springboard.tenancy.urls_global")),
+    path("a/<slug:agency_slug>/", include("springboard.home.urls")),
     path("a/<slug:agency_slug>/", include("springboard.tenancy.urls")),
     path("a/<slug:agency_slug>/invitations/", include("springboard.accounts.urls")),
     path("a/<slug:agency_slug>/audit/", include("springboard.privacy.urls")),

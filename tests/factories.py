@@ -15,9 +15,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from springboard.accounts.models import User
-from springboard.employers.models import Employer, Engagement, Enrolment
+from springboard.employers.models import Engagement, Enrolment
 from springboard.programmes.models import Programme, ProgrammeTemplate, ProgrammeTemplateVersion
-from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.models import Agency, Employer, Membership
 from springboard.tenancy.roles import STAFF_ROLES, Role
 
 PASSWORD = "correct-horse-battery-staple"

@@ -47,7 +47,6 @@ MATRIX: dict[tuple[str, str], Expectations] = {
     ("employers:employer_create", "POST"): only("admin", 200),
     ("employers:checklist_template", "GET"): only("admin", 200),
     ("employers:checklist_template", "POST"): only("admin", 200),
-    ("employers:employer_overview", "GET"): only("employer_contact", 200),
     ("employers:candidate_privacy", "GET"): only("candidate", 200),
     ("employers:candidate_privacy", "POST"): only("candidate", 302),
     ("employers:employer_detail", "GET"): admin_object(200),
@@ -161,7 +160,6 @@ API_MATRIX: dict[tuple[str, str], Expectations] = {
     ("api:engagement_imports", "POST"): api_admin_object(201),
     ("api:import", "GET"): api_admin_object(200),
     ("api:import_start", "POST"): api_admin_object(400),
-    ("api:employer_report", "GET"): api_only("employer_contact", 200),
     ("api:openapi-json", "GET"): {
         **{role: {"none": 200} for role in ROLES},
         "anonymous": {"any": 200},

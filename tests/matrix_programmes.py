@@ -17,13 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from springboard.programmes.content import load_shipped_templates
 from springboard.programmes.models import (
+    Intake,
     PlanItem,
     PlanItemKind,
     Programme,
     ProgrammeTemplate,
     ProgrammeTemplateVersion,
 )
-from springboard.programmes.services import IntakeAnswers, intake_complete, template_version_create
+from springboard.programmes.services import intake_complete, template_version_create
+from tests.employer_fixtures import make_engagement
 from tests.factories import AgencyWorld, World, make_programme
 
 Expectations = dict[str, dict[str, int]]
@@ -54,6 +56,19 @@ def on_template(admin: int) -> Expectations:
     table["admin"] = {"same_agency": admin, "other_agency_object": 404, "other_agency": 404}
     table["anonymous"] = {"any": 302}
     return table
+
+
+def only(role_allowed: str, ok: int) -> Expectations:
+    """A page without an object for one role; every other role lacks the capability."""
+    table: Expectations = {role: {"own_agency": 403, "other_agency": 404} for role in ROLES}
+    table[role_allowed] = {"own_agency": ok, "other_agency": 404}
+    table["anonymous"] = {"any": 302}
+    return table
+
+
+def on_engagement(admin: int) -> Expectations:
+    """An engagement of agency A (same_agency) or B (other_agency_object); admins only."""
+    return on_template(admin)
 
 
 def on_programme(*, admin: int, coach: int, candidate: int, anonymous: int = 302) -> Expectations:
@@ -100,6 +115,10 @@ PAGE_ROWS: dict[tuple[str, str], Expectations] = {
     ("programmes:checkin", "GET"): on_programme(admin=403, coach=403, candidate=200),
     ("programmes:checkin", "POST"): on_programme(admin=403, coach=403, candidate=200),
     ("programmes:consent", "POST"): on_programme(admin=403, coach=403, candidate=200),
+    ("programmes:employer_overview", "GET"): only("employer_contact", 200),
+    ("programmes:engagement_template", "GET"): on_engagement(200),
+    # An empty form keeps "no template": saved, back to the engagement.
+    ("programmes:engagement_template", "POST"): on_engagement(302),
 }
 
 # The API's rows, by the url_name given in springboard/programmes/api.py. The namespace is the
@@ -111,6 +130,7 @@ API_ROWS: dict[tuple[str, str], Expectations] = {
     ("plan_item_done", "POST"): on_programme(admin=403, coach=200, candidate=200, anonymous=401),
     ("plan_item_edit", "PATCH"): on_programme(admin=200, coach=200, candidate=403, anonymous=401),
     ("programme_activity", "GET"): on_programme(admin=200, coach=200, candidate=200, anonymous=401),
+    ("employer_report", "GET"): only("employer_contact", 200),
 }
 API_JSON_BODIES: dict[str, dict[str, Any]] = {
     "plan_item_done": {"done": True},
@@ -157,6 +177,7 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
 }
 
 _TEMPLATE_URLS = {"template_detail", "template_edit"}
+_ENGAGEMENT_URLS = {"engagement_template"}
 _PROGRAMME_URLS = {
     "detail",
     "intake",
@@ -182,7 +203,7 @@ def _with_plan(programme: Programme, side: AgencyWorld) -> Programme:
         programme=programme,
         actor=side.coach,
         language="en",
-        answers=IntakeAnswers(
+        answers=Intake(
             job_sought="Planner",
             dismissal_processing="no",
             skills="Planning",
@@ -223,6 +244,9 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"agency_slug": slug}
     if short in _TEMPLATE_URLS:
         kwargs["public_id"] = _template_for(relation, world).public_id
+    elif short in _ENGAGEMENT_URLS:
+        side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
+        kwargs["public_id"] = make_engagement(side).public_id
     elif short in _PROGRAMME_URLS:
         programme = _programme_for(relation, world)
         key = "programme_id" if short in _API_URLS else "public_id"

@@ -81,7 +81,7 @@ MATRIX: dict[tuple[str, str], Expectations] = {
     ("language_switch", "POST"): no_tenant(302, 302),
     ("agencies:list", "GET"): no_tenant(200, 302),
     # --- tenancy -----------------------------------------------------------------------------
-    ("tenancy:home", "GET"): every_member(200),
+    ("home:agency", "GET"): every_member(200),
     ("tenancy:members", "GET"): admins_only(200),
     ("tenancy:member_invite", "GET"): admins_only(200),
     ("tenancy:member_invite", "POST"): admins_only(200),

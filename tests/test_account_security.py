@@ -12,7 +12,7 @@ from django.urls import reverse
 from springboard.tenancy.roles import Role
 from tests.factories import PASSWORD, World, make_member
 
-DATA_PAGES = ("tenancy:home", "tenancy:members", "privacy:audit")
+DATA_PAGES = ("home:agency", "tenancy:members", "privacy:audit")
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.COACH, Role.EMPLOYER_CONTACT])
@@ -43,14 +43,14 @@ def test_staff_can_open_the_mfa_setup_pages(world: World, client: Client) -> Non
 def test_candidates_may_skip_mfa(world: World, client: Client) -> None:
     member = make_member(world.a.agency, Role.CANDIDATE, mfa=False)
     client.force_login(member.user)
-    home = client.get(reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug}))
+    home = client.get(reverse("home:agency", kwargs={"agency_slug": world.a.agency.slug}))
     assert home.status_code == 200
 
 
 def test_demo_mode_is_the_only_place_staff_skip_mfa(world: World, client: Client) -> None:
     member = make_member(world.a.agency, Role.COACH, mfa=False)
     client.force_login(member.user)
-    url = reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug})
+    url = reverse("home:agency", kwargs={"agency_slug": world.a.agency.slug})
     with override_settings(DEMO_MODE=True):
         response = client.get(url)
     assert response.status_code == 200
@@ -104,7 +104,7 @@ def test_language_is_remembered_on_the_account(world: World, client: Client) -> 
     assert user.language == "da"
     other_device = Client()
     other_device.force_login(user)
-    page = other_device.get(reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug}))
+    page = other_device.get(reverse("home:agency", kwargs={"agency_slug": world.a.agency.slug}))
     assert page.headers["Content-Language"] == "da"
 
 

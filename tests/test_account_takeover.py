@@ -97,12 +97,12 @@ def test_printed_link_cannot_activate_another_agencys_candidate(
     assert refused.status_code == 200
     user = User.objects.get(email=ADDRESS)
     assert not user.has_usable_password()
-    assert attacker.get(reverse("tenancy:home", args=[world.a.agency.slug])).status_code == 302
+    assert attacker.get(reverse("home:agency", args=[world.a.agency.slug])).status_code == 302
     # The real person's link from A still works.
     person = Client()
     response = person.post(emailed_link(world.a), activation() | {"full_name": "Anna"})
     assert response.status_code == 302
-    assert person.get(reverse("tenancy:home", args=[world.a.agency.slug])).status_code == 200
+    assert person.get(reverse("home:agency", args=[world.a.agency.slug])).status_code == 200
 
 
 def test_code_e_mailed_to_the_address_activates_from_a_printed_link(

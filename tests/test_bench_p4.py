@@ -45,17 +45,24 @@ def test_detector_ignores_unusable_passwords_and_unpatches():
 @pytest.mark.parametrize("writer", [None, save_loop_writer, bulk_create_writer])
 def test_writers_create_the_same_rows(monkeypatch, writer):
     monkeypatch.setattr("bench.p4_enrolment.ROWS", 12)
+    calls = []
+
+    def recording(**kwargs):
+        calls.append(writer)
+        return writer(**kwargs)
+
     with count_hashing() as counts:
-        result = _pipeline(generate_csv(12, offset=500), writer)
+        result = _pipeline(generate_csv(12, offset=500), recording if writer else None)
+    assert calls == ([writer] if writer else [])  # the baseline writer did the writing
     assert result["summary"]["created"] == 12
     assert counts == {"encode": 0, "verify": 0}
     user = User.objects.get(email="person000503@layoff.example")
     assert user.full_name == ""
     assert not user.has_usable_password()
     membership = Membership.objects.get(user=user, role="candidate")
-    assert (membership.full_name, membership.language) == ("Person 000503", "nb")
+    assert (membership.full_name, membership.language) == ("Person 000503", "nl")
     enrolment = Enrolment.objects.get(candidate=membership)
     assert (enrolment.employee_number, enrolment.location) == ("E000503", "Odense")
     assert enrolment.source_fingerprint
     invitation = Invitation.objects.get(email=user.email, agency=membership.agency)
-    assert (invitation.full_name, invitation.language) == ("Person 000503", "nb")
+    assert (invitation.full_name, invitation.language) == ("Person 000503", "nl")

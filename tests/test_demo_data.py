@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from springboard.core.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD, DEMO_PEOPLE
+from springboard.home.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD, DEMO_PEOPLE
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 
@@ -42,10 +42,10 @@ def test_each_demo_role_logs_in_to_its_home_page(role: Role) -> None:
     )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse(
-        "tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}
+        "home:agency", kwargs={"agency_slug": DEMO_AGENCY_SLUG}
     )
     client.post(reverse("language_switch"), {"language": "en", "next": "/"})
-    page = client.get(reverse("tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
+    page = client.get(reverse("home:agency", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
     assert HOME_HEADINGS[role] in page.text
 
 
@@ -72,7 +72,7 @@ def test_each_demo_role_home_in_each_language(role: Role, language: str) -> None
     client = Client()
     client.post(reverse("account_login"), {"login": person.email, "password": DEMO_PASSWORD})
     client.post(reverse("language_switch"), {"language": language, "next": "/"})
-    page = client.get(reverse("tenancy:home", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
+    page = client.get(reverse("home:agency", kwargs={"agency_slug": DEMO_AGENCY_SLUG}))
     assert page.status_code == 200
     assert page.headers["Content-Language"] == language
     with translation.override(language):

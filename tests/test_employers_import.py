@@ -19,8 +19,8 @@ from springboard.employers import services
 from springboard.employers.importing import reading
 from springboard.employers.importing.report import error_report_csv, neutralise
 from springboard.employers.models import ColumnMapping, Enrolment, EnrolmentImport, ImportStatus
-from springboard.employers.selectors import MIN_GROUP, suppress, suppressed_total
 from springboard.lib.errors import DomainError
+from springboard.programmes.reporting import MIN_GROUP, suppress, suppressed_total
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 from tests.employer_fixtures import (
@@ -183,6 +183,7 @@ def test_nothing_is_written_when_a_step_fails(
 
     from springboard.accounts import services as account_services
     from springboard.employers.importing import writing
+    from springboard.tenancy import services as tenancy_services
 
     models = {
         "User": User,
@@ -202,10 +203,11 @@ def test_nothing_is_written_when_a_step_fails(
             raise IntegrityError("injected failure")
         return real_insert(model, columns, rows)
 
-    # Invitations are written by the accounts app's one invitation path.
+    # Accounts, memberships and invitations are written by the services of the apps that own them.
     with (
         mock.patch.object(writing, "insert_rows", failing_insert),
         mock.patch.object(account_services, "insert_rows", failing_insert),
+        mock.patch.object(tenancy_services, "insert_rows", failing_insert),
     ):
         failed = _run(world, upload, django_capture_on_commit_callbacks)
     assert failed.status == ImportStatus.FAILED

@@ -10,16 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from springboard.employers.models import (
-    Cohort,
-    CohortTask,
-    Employer,
-    Engagement,
-    Enrolment,
-    ReportingLevel,
-)
+from springboard.employers.models import Cohort, CohortTask, Engagement, Enrolment, ReportingLevel
 from springboard.employers.services import enrolment_set_employer_consent
 from springboard.privacy.models import AuditEvent
+from springboard.tenancy.models import Employer
 from tests.employer_fixtures import csv_bytes, make_cohort, make_engagement, person_row
 from tests.factories import World
 
@@ -200,8 +194,8 @@ def test_employer_contact_sees_aggregates_only(
     client.force_login(world.a.contact.user)
     slug = world.a.agency.slug
     pages = [
-        client.get(reverse("tenancy:home", kwargs={"agency_slug": slug})),
-        client.get(reverse("employers:employer_overview", kwargs={"agency_slug": slug})),
+        client.get(reverse("home:agency", kwargs={"agency_slug": slug})),
+        client.get(reverse("programmes:employer_overview", kwargs={"agency_slug": slug})),
         client.get(reverse("api:employer_report", kwargs={"agency_slug": slug})),
     ]
     for response in pages:
@@ -230,7 +224,7 @@ def test_consented_status_shows_only_people_who_allowed_it(
     enrolment_set_employer_consent(enrolment=first, actor=first.candidate, allowed=True)
     client.force_login(world.a.contact.user)
     page = client.get(
-        reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
+        reverse("programmes:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
     )
     assert first.candidate.full_name in page.text
     assert second.candidate.full_name not in page.text
@@ -258,7 +252,7 @@ def test_employer_report_query_count_is_constant(
 ) -> None:
     engagement = _enrol_canary(world, django_capture_on_commit_callbacks)
     client.force_login(world.a.contact.user)
-    url = reverse("employers:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
+    url = reverse("programmes:employer_overview", kwargs={"agency_slug": world.a.agency.slug})
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -327,8 +321,8 @@ def test_invitation_sheet_is_in_the_candidates_language(world: World) -> None:
 
 
 def test_report_counts_programme_stages_and_hides_small_groups(world: World) -> None:
-    from springboard.employers.selectors import employer_report
     from springboard.programmes.models import Programme, ProgrammeStatus
+    from springboard.programmes.reporting import employer_report
     from springboard.tenancy.roles import Role
     from tests.factories import make_member, make_programme
 
@@ -358,53 +352,3 @@ def test_report_counts_programme_stages_and_hides_small_groups(world: World) -> 
         "dropped_out": 5,
         "closed": 0,
     }
-
-
-def test_engagement_template_is_the_default_for_new_programmes(
-    world: World, client: Client
-) -> None:
-    from springboard.programmes.content import load_shipped_templates
-    from springboard.programmes.models import Programme, ProgrammeTemplate, ProgrammeTemplateVersion
-
-    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
-    template = ProgrammeTemplate.objects.get(agency=None, key="five-steps")
-    slug = world.a.agency.slug
-    client.force_login(world.a.admin.user)
-    client.post(
-        reverse(
-            "employers:engagement_create",
-            kwargs={"agency_slug": slug, "public_id": world.a.employer.public_id},
-        ),
-        {
-            "name": "With a template",
-            "start_date": "2026-03-01",
-            "duration_months": 6,
-            "budget_amount": "0",
-            "budget_currency": "EUR",
-            "reporting_level": ReportingLevel.AGGREGATE,
-            "programme_template": str(template.public_id),
-        },
-    )
-    engagement = Engagement.objects.get(name="With a template")
-    assert engagement.programme_template == template
-    page = client.get(
-        reverse(
-            "employers:engagement_detail",
-            kwargs={"agency_slug": slug, "public_id": engagement.public_id},
-        )
-    )
-    assert "Five steps" in page.text or template.key in page.text
-    enrolment = Enrolment.objects.create(
-        agency=world.a.agency, engagement=engagement, candidate=world.a.candidate
-    )
-    response = client.post(
-        reverse("programmes:start", kwargs={"agency_slug": slug}),
-        {
-            "enrolment": str(enrolment.public_id),
-            "coaches": [str(world.a.coach.public_id)],
-            "start_date": "2026-03-02",
-        },
-    )
-    assert response.status_code == 302, response.context["form"].errors if response.context else ""
-    programme = Programme.objects.get(enrolment=enrolment)
-    assert programme.template_version.template == template

@@ -75,7 +75,7 @@ def test_candidate_home_in_each_language(world: World, client: Client, language:
     user.language = language
     user.save(update_fields=["language"])
     client.force_login(user)
-    response = client.get(reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug}))
+    response = client.get(reverse("home:agency", kwargs={"agency_slug": world.a.agency.slug}))
     with translation.override(language):
         expected = translation.gettext("What's next")
     assert response.headers["Content-Language"] == language

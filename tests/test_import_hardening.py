@@ -23,8 +23,11 @@ from django.test import Client
 from django.urls import reverse
 
 from springboard.employers import services
+from springboard.employers import tasks as employer_tasks
 from springboard.employers.importing import reading
 from springboard.employers.models import Engagement, Enrolment, EnrolmentImport, ImportStatus
+from springboard.employers.services import import_steps
+from springboard.employers.services import imports as import_requests
 from springboard.lib.errors import DomainError
 from tests.employer_fixtures import csv_bytes, make_engagement, person_row, xlsx_bytes
 from tests.factories import World
@@ -258,7 +261,7 @@ def test_the_upload_request_only_stores_the_file_and_a_task_reads_it(
     content = csv_bytes([person_row(n) for n in range(3)])
     with (
         django_capture_on_commit_callbacks() as callbacks,
-        mock.patch.object(services, "read_table", side_effect=AssertionError("parsed")),
+        mock.patch.object(import_requests, "read_table", side_effect=AssertionError("parsed")),
         mock.patch.object(reading, "read_table", side_effect=AssertionError("parsed")),
     ):
         response = client.post(
@@ -469,7 +472,9 @@ def test_a_crash_while_checking_leaves_the_import_failed_and_retry_works(
 ) -> None:
     client = _admin_client(world)
     engagement = make_engagement(world.a)
-    with mock.patch.object(services, "preview_counts", side_effect=RuntimeError("disk on fire")):
+    with mock.patch.object(
+        import_steps, "preview_counts", side_effect=RuntimeError("disk on fire")
+    ):
         upload = _page_upload(
             client,
             engagement,
@@ -506,7 +511,7 @@ def test_a_crash_while_importing_leaves_it_failed_and_the_api_retries_it(
     start_url = _api_url("import_start", agency_slug=world.a.agency.slug, import_id=result["id"])
     detail_url = _api_url("import", agency_slug=world.a.agency.slug, import_id=result["id"])
     with (
-        mock.patch.object(services, "write_rows", side_effect=RuntimeError("worker lost")),
+        mock.patch.object(import_steps, "write_rows", side_effect=RuntimeError("worker lost")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert client.post(start_url).status_code == 202
@@ -529,7 +534,7 @@ def test_any_exception_in_a_task_leaves_the_import_failed(
 ) -> None:
     client = _admin_client(world)
     with mock.patch.object(
-        services, "enrolment_import_read", side_effect=RuntimeError("out of memory")
+        employer_tasks, "enrolment_import_read", side_effect=RuntimeError("out of memory")
     ):
         upload = _page_upload(
             client,

@@ -146,7 +146,7 @@ def _kwargs(name: str, relation: str, world: World) -> dict[str, Any]:
         return KWARGS_BY_NAMESPACE[namespace](name, relation, world)
     a, b = world.a, world.b
     kwargs = dict(_STATIC_KWARGS.get(name, {}))
-    if relation in {"own_agency", "any"} and name.split(":")[0] in {"tenancy", "privacy"}:
+    if relation in {"own_agency", "any"} and namespace in {"tenancy", "privacy", "home"}:
         kwargs["agency_slug"] = a.agency.slug
     if relation == "other_agency":
         kwargs["agency_slug"] = b.agency.slug

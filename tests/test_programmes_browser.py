@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
-from springboard.core.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD
+from springboard.home.demo import DEMO_AGENCY_SLUG, DEMO_PASSWORD
 from springboard.programmes.content import shipped_content
 from springboard.programmes.models import Programme, ProgrammeTemplate
 from springboard.programmes.services import intake_complete

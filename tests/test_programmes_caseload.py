@@ -74,7 +74,7 @@ def _bulk_caseload(side: AgencyWorld, count: int) -> list[Programme]:
 
 
 def _home(side: AgencyWorld) -> str:
-    return reverse("tenancy:home", kwargs={"agency_slug": side.agency.slug})
+    return reverse("home:agency", kwargs={"agency_slug": side.agency.slug})
 
 
 def _caseload(side: AgencyWorld) -> str:

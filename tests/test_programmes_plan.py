@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
@@ -91,7 +94,7 @@ def test_intake_twice_is_refused(world: World) -> None:
 def test_candidate_home_shows_whats_next_coach_and_plan(world: World, client: Client) -> None:
     programme = _planned(world)
     client.force_login(world.a.candidate.user)
-    page = client.get(reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug}))
+    page = client.get(reverse("home:agency", kwargs={"agency_slug": world.a.agency.slug}))
     assert page.status_code == 200
     assert "What's next" in page.text.replace("&#x27;", "'")
     first = (
@@ -140,6 +143,75 @@ def test_finishing_a_phase_moves_the_current_phase_and_reaches_milestones(world:
     assert programme.current_phase != first_phase
     milestones = PlanItem.objects.filter(phase=first_phase, kind=PlanItemKind.MILESTONE)
     assert all(m.done_at is not None for m in milestones)
+
+
+def test_two_ticks_at_once_both_count(world: World) -> None:
+    """Two people tick two tasks of one plan at the same moment, and both ticks count.
+
+    Every plan write locks the programme's row before it changes a task and recomputes the
+    progress under that lock: on PostgreSQL the second tick waits for the first to commit and
+    then recounts every task, so neither overwrites the other's progress (SQLite writes one at a
+    time anyway). Here both requests load their objects first; then the ticks run in turn.
+    """
+    programme = _planned(world)
+    tasks = PlanItem.objects.select_related("programme").filter(
+        programme=programme, kind=PlanItemKind.TASK
+    )
+    total = tasks.count()
+    first, second = list(tasks[:2])
+    version = Programme.objects.get(pk=programme.pk).plan_version
+    plan_item_set_done(item=first, actor=world.a.candidate, done=True)
+    plan_item_set_done(item=second, actor=world.a.coach, done=True)
+    programme.refresh_from_db()
+    assert programme.progress_percent == round(100 * 2 / total)
+    assert programme.plan_version == version + 2
+    # The first request, still holding its stale objects, reopens its task: one tick remains.
+    plan_item_set_done(item=first, actor=world.a.candidate, done=False)
+    programme.refresh_from_db()
+    assert programme.progress_percent == round(100 / total)
+    assert programme.plan_version == version + 3
+
+
+def test_plan_writes_lock_the_programme_before_the_item(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The programme's row lock comes first in every plan write (one order: no deadlocks), so
+    the progress is recomputed by one write at a time."""
+    programme = _planned(world)
+    task = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.TASK).first()
+    assert task is not None
+    locked: list[type] = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(self: QuerySet[Any], *args: Any, **kwargs: Any) -> QuerySet[Any]:
+        locked.append(self.model)
+        return select_for_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    plan_item_set_done(item=task, actor=world.a.candidate, done=True)
+    assert locked == [Programme, PlanItem]
+    locked.clear()
+    plan_item_edit(
+        item=task,
+        actor=world.a.coach,
+        expected_version=task.version,
+        title="Call three recruiters",
+        description="",
+        due_date=task.due_date,
+    )
+    assert locked == [Programme, PlanItem]
+    locked.clear()
+    assert task.parent_id is not None
+    milestone = PlanItem.objects.get(pk=task.parent_id)
+    plan_item_add(
+        programme=programme,
+        actor=world.a.coach,
+        kind=PlanItemKind.TASK,
+        title="Update the CV",
+        milestone=milestone,
+        due_date=task.due_date,
+    )
+    assert locked == [Programme]
 
 
 def test_plan_edit_with_a_stale_version_is_a_conflict(world: World) -> None:

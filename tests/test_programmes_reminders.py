@@ -8,6 +8,9 @@ from typing import Any
 
 from django.core import mail
 from django.core.management import call_command
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
+from django.test import override_settings
 from django.utils import timezone, translation
 
 from springboard.programmes.emails import send_reminder_email
@@ -19,6 +22,7 @@ from springboard.programmes.models import (
     WellbeingConsent,
 )
 from springboard.programmes.services import intake_complete, reminders_enqueue
+from springboard.programmes.tasks import send_reminder
 from tests.factories import World, make_programme
 from tests.test_programmes_templates import answers
 
@@ -59,6 +63,48 @@ def test_a_second_worker_finds_the_claim_taken(world: World) -> None:
     assert send_reminder_email(reminder_id=reminder.pk) is True
     assert send_reminder_email(reminder_id=reminder.pk) is False
     assert len(mail.outbox) == 1
+
+
+# A queue that only holds the tasks, like the database queue before the worker gets to them.
+_HOLDING_QUEUE = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def _queued_reminders() -> list[int]:
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    return [
+        result.kwargs["reminder_id"]
+        for result in backend.results
+        if result.task.module_path == send_reminder.module_path
+    ]
+
+
+def test_a_second_run_the_same_day_queues_no_task(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Counted in the queue, not in the claims: while the first run's e-mail still waits for the
+    worker, a second run (or a second machine) queues nothing for the claim already taken."""
+    programme = _due_today(world)
+    today = timezone.localdate()
+    with override_settings(TASKS=_HOLDING_QUEUE):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reminders_enqueue(today=today) == 1
+        first = ReminderSent.objects.get()
+        assert _queued_reminders() == [first.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reminders_enqueue(today=today) == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send-reminders", stdout=StringIO())
+        assert _queued_reminders() == [first.pk]
+        # A task dated today after the first run gets its own claim, queued once.
+        later = PlanItem.objects.filter(programme=programme, kind=PlanItemKind.TASK).last()
+        assert later is not None
+        PlanItem.objects.filter(pk=later.pk).update(due_date=today)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reminders_enqueue(today=today) == 1
+        second = ReminderSent.objects.exclude(pk=first.pk).get()
+        assert _queued_reminders() == [first.pk, second.pk]
+    assert not mail.outbox  # nothing ran: the tasks only wait in the queue
 
 
 def test_e_mail_is_in_the_recipients_language(

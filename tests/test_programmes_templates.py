@@ -27,17 +27,14 @@ from springboard.programmes.content import (
 )
 from springboard.programmes.models import (
     LANGUAGE_CODES,
+    Intake,
     PlanItem,
     PlanItemKind,
     PlanPhase,
     ProgrammeTemplate,
     ProgrammeTemplateVersion,
 )
-from springboard.programmes.services import (
-    IntakeAnswers,
-    intake_complete,
-    template_version_create,
-)
+from springboard.programmes.services import intake_complete, template_version_create
 from springboard.programmes.template_editor import (
     TemplateEditor,
     draft_from_content,
@@ -47,7 +44,8 @@ from springboard.programmes.template_editor import (
 from tests.factories import World, make_programme
 
 
-def answers(**overrides: object) -> IntakeAnswers:
+def answers(**overrides: object) -> Intake:
+    """Intake answers (an unsaved `Intake`), with `overrides`."""
     values: dict[str, object] = {
         "job_sought": "Warehouse manager",
         "dismissal_processing": "yes",
@@ -62,7 +60,7 @@ def answers(**overrides: object) -> IntakeAnswers:
         "self_employment": "maybe",
     }
     values.update(overrides)
-    return IntakeAnswers(**values)  # type: ignore[arg-type]
+    return Intake(**values)
 
 
 @pytest.mark.parametrize("key", SHIPPED_KEYS)

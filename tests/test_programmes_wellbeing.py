@@ -129,7 +129,7 @@ def test_assigned_coach_sees_answers_and_the_read_is_audited(world: World, clien
     client.force_login(world.a.coach.user)
     page = client.get(_url("programmes:detail", programme))
     assert CANARY in page.text
-    assert "Low wellbeing" in client.get(reverse("tenancy:home", args=[world.a.agency.slug])).text
+    assert "Low wellbeing" in client.get(reverse("home:agency", args=[world.a.agency.slug])).text
     event = AuditEvent.objects.get(action="wellbeing.read")
     assert event.actor == world.a.coach.user
     assert event.target_id == str(programme.public_id)
@@ -189,7 +189,7 @@ def test_canary_never_reaches_admins_or_employer_contacts(
     slug = world.a.agency.slug
     texts: dict[str, str] = {}
     own_urls: list[str] = [
-        reverse("tenancy:home", args=[slug]),
+        reverse("home:agency", args=[slug]),
         reverse("programmes:caseload", args=[slug]),
         reverse("programmes:caseload", args=[slug]) + "?risk=on",
         reverse("programmes:templates", args=[slug]),

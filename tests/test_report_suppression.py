@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from springboard.employers.models import Cohort, Engagement, Enrolment, ReportingLevel
-from springboard.employers.selectors import (
+from springboard.programmes.models import Programme, ProgrammeStatus
+from springboard.programmes.reporting import (
     ENROLMENT_STATUSES,
     MIN_GROUP,
     Cell,
@@ -31,7 +32,6 @@ from springboard.employers.selectors import (
     employer_report,
     protect_table,
 )
-from springboard.programmes.models import Programme, ProgrammeStatus
 from springboard.tenancy.roles import Role
 from tests.employer_fixtures import make_cohort, make_engagement
 from tests.factories import AgencyWorld, World, make_member, make_programme
@@ -286,7 +286,7 @@ def test_pages_and_api_publish_no_hidden_value(world: World, client: Client) -> 
     client.force_login(world.a.contact.user)
     slug = world.a.agency.slug
     expected = {"A": _by_name(report, "A"), "B": _by_name(report, "B"), "All cohorts": report}
-    for name in ("tenancy:home", "employers:employer_overview"):
+    for name in ("home:agency", "programmes:employer_overview"):
         page = client.get(reverse(name, kwargs={"agency_slug": slug}))
         assert page.status_code == 200
         rows = _page_rows(page.text)

@@ -30,8 +30,8 @@ def test_admin_cannot_touch_another_agencys_member(world: World, client: Client)
 
 def test_non_member_gets_the_same_404_as_a_missing_agency(world: World, client: Client) -> None:
     client.force_login(world.a.admin.user)
-    other = client.get(reverse("tenancy:home", kwargs={"agency_slug": world.b.agency.slug}))
-    missing = client.get(reverse("tenancy:home", kwargs={"agency_slug": "no-such-agency"}))
+    other = client.get(reverse("home:agency", kwargs={"agency_slug": world.b.agency.slug}))
+    missing = client.get(reverse("home:agency", kwargs={"agency_slug": "no-such-agency"}))
     assert other.status_code == missing.status_code == 404
     assert world.b.agency.name not in other.text
     assert other.templates[0].name == missing.templates[0].name == "errors/404.html"
@@ -54,7 +54,7 @@ def test_deactivation_ends_open_sessions_at_once(world: World) -> None:
     coach_client, admin_client = Client(), Client()
     coach_client.force_login(world.a.coach.user)
     admin_client.force_login(world.a.admin.user)
-    home = reverse("tenancy:home", kwargs={"agency_slug": world.a.agency.slug})
+    home = reverse("home:agency", kwargs={"agency_slug": world.a.agency.slug})
     assert coach_client.get(home).status_code == 200
 
     response = admin_client.post(

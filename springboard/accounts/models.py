@@ -90,7 +90,7 @@ class Invitation(models.Model):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     employer = models.ForeignKey(
-        "employers.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "tenancy.Employer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -9,6 +9,7 @@ e-mailed to the address when the link came from a printed sheet. See docs/archit
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,6 +17,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -25,11 +27,10 @@ from django.utils.translation import gettext as _
 from springboard.accounts.models import Invitation, User
 from springboard.accounts.tasks import send_invitation_code_email, send_invitation_email
 from springboard.accounts.tokens import new_email_code, new_invitation_key
-from springboard.employers.models import Employer
 from springboard.lib.bulk import ids_by, insert_rows, random_uuid_hexes
 from springboard.lib.errors import DomainError
 from springboard.privacy.services import audit_record
-from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.models import Agency, Employer, Membership
 from springboard.tenancy.roles import INVITABLE_ROLES, Role
 
 CODE_VALID = timedelta(minutes=30)
@@ -45,6 +46,40 @@ class Invitee:
     email: str
     full_name: str = ""
     language: str = "en"
+
+
+def unusable_password() -> str:
+    """What `make_password(None)` stores, from one CSPRNG call instead of forty."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
+
+
+def accounts_ensure(people: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """User ids by address for (address, language) pairs, in bulk; an address without an account
+    gets one without a password (and without a name: names are per agency, on memberships).
+    Existing accounts are not touched. Call inside a transaction."""
+    emails = [email for email, _language in people]
+    user_ids = dict(ids_by(User, "email", emails))
+    new = [(email, language) for email, language in people if email not in user_ids]
+    now = timezone.now()
+    insert_rows(
+        User,
+        (
+            "password",
+            "public_id",
+            "email",
+            "full_name",
+            "language",
+            "is_active",
+            "date_joined",
+            "session_generation",
+        ),
+        (
+            (unusable_password(), public_id, email, "", language, True, now, 0)
+            for public_id, (email, language) in zip(random_uuid_hexes(len(new)), new, strict=True)
+        ),
+    )
+    user_ids.update(ids_by(User, "email", [email for email, _language in new]))
+    return user_ids
 
 
 @transaction.atomic

@@ -74,5 +74,5 @@ def invitation_accept(request: HttpRequest, agency_slug: str, token: str) -> Htt
             messages.success(
                 request, _("Welcome to %(agency)s.") % {"agency": membership.agency.name}
             )
-            return redirect("tenancy:home", agency_slug=membership.agency.slug)
+            return redirect("home:agency", agency_slug=membership.agency.slug)
     return render(request, "accounts/invitation_accept.html", context)

@@ -21,7 +21,7 @@ from springboard.tenancy.selectors import active_memberships_of
 def home(request: HttpRequest) -> HttpResponse:
     memberships = active_memberships_of(signed_in_user(request))
     if len(memberships) == 1:
-        return redirect("tenancy:home", agency_slug=memberships[0].agency.slug)
+        return redirect("home:agency", agency_slug=memberships[0].agency.slug)
     return redirect("agencies:list")
 
 

@@ -8,15 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from springboard.employers.models import (
-    Cohort,
-    CohortTask,
-    Employer,
-    Engagement,
-    Enrolment,
-    EnrolmentImport,
-)
+from springboard.employers.models import Cohort, CohortTask, Engagement, Enrolment, EnrolmentImport
 from springboard.tenancy.access import current_membership
+from springboard.tenancy.models import Employer
 from springboard.tenancy.roles import Cap
 
 

@@ -1,5 +1,5 @@
-"""API for employers, engagements, cohorts and enrolment imports (agency admins), and the
-employer contact's aggregate report. Every path starts at the tenant."""
+"""API for employers, engagements, cohorts and enrolment imports (agency admins). Every path
+starts at the tenant; the employer contact's report is in springboard/programmes/api.py."""
 
 from __future__ import annotations
 
@@ -18,23 +18,18 @@ from pydantic import field_validator
 
 from springboard.employers import access, services
 from springboard.employers.importing.reading import MAX_UPLOAD_BYTES
-from springboard.employers.models import (
-    Cohort,
-    Employer,
-    Engagement,
-    EnrolmentImport,
-    ReportingLevel,
-)
+from springboard.employers.models import Cohort, Engagement, EnrolmentImport, ReportingLevel
 from springboard.employers.selectors import (
     cohorts_of,
-    employer_report,
     employers_of,
     engagements_of,
 )
 from springboard.lib.api_errors import ERRORS, WRITE_ERRORS
 from springboard.lib.dates import ApiDate
 from springboard.lib.errors import DomainError
+from springboard.tenancy import services as tenancy_services
 from springboard.tenancy.access import current_membership, require
+from springboard.tenancy.models import Employer
 from springboard.tenancy.roles import Cap
 
 router = Router(auth=django_auth, tags=["employers"])
@@ -183,24 +178,6 @@ class ImportOut(Schema):
         )
 
 
-class CellOut(Schema):
-    value: int | None
-    suppressed: bool
-
-
-class CohortReportOut(Schema):
-    name: str
-    total: CellOut
-    by_status: dict[str, CellOut]
-
-
-class EngagementReportOut(Schema):
-    name: str
-    total: CellOut
-    by_status: dict[str, CellOut]
-    cohorts: list[CohortReportOut]
-
-
 def _page(offset: int, limit: int) -> slice:
     offset = max(offset, 0)
     return slice(offset, offset + min(max(limit, 1), MAX_PAGE))
@@ -229,7 +206,7 @@ def employer_create(
 ) -> Status[EmployerOut]:
     viewer = require(request, Cap.MANAGE_EMPLOYERS)
     with model_rules():
-        employer = services.employer_save(
+        employer = tenancy_services.employer_save(
             agency=viewer.agency,
             actor=viewer,
             name=payload.name,
@@ -380,35 +357,3 @@ def import_start(request: HttpRequest, agency_slug: str, import_id: UUID) -> Sta
     upload = services.enrolment_import_start(upload=upload, actor=current_membership(request))
     upload.refresh_from_db()
     return Status(202, ImportOut.of(upload))
-
-
-@router.get(
-    "/a/{agency_slug}/employer-report",
-    response={200: list[EngagementReportOut], **ERRORS},
-    url_name="employer_report",
-)
-def employer_report_api(request: HttpRequest, agency_slug: str) -> list[EngagementReportOut]:
-    """Aggregates for an employer contact: totals only. Groups under 5 are suppressed, and so is
-    every other cell from which one could be worked out (`value` null, `suppressed` true)."""
-    viewer = require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
-
-    def cell(c: object) -> CellOut:
-        value = getattr(c, "value", None)
-        return CellOut(value=value, suppressed=value is None)
-
-    return [
-        EngagementReportOut(
-            name=r.engagement.name,
-            total=cell(r.total),
-            by_status={k: cell(v) for k, v in r.by_status.items()},
-            cohorts=[
-                CohortReportOut(
-                    name=c.cohort.name,
-                    total=cell(c.total),
-                    by_status={k: cell(v) for k, v in c.by_status.items()},
-                )
-                for c in r.cohorts
-            ],
-        )
-        for r in employer_report(viewer)
-    ]

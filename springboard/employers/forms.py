@@ -8,17 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from springboard.employers.importing.fields import FIELDS
 from springboard.employers.importing.reading import MAX_UPLOAD_BYTES
-from springboard.employers.models import (
-    ChecklistOwner,
-    Cohort,
-    Employer,
-    Engagement,
-    ReportingLevel,
-)
+from springboard.employers.models import ChecklistOwner, Cohort, Engagement, ReportingLevel
 from springboard.lib.dates import BoundedDateField
-from springboard.programmes.models import ProgrammeTemplate
-from springboard.programmes.selectors import latest_versions
-from springboard.tenancy.models import Membership
+from springboard.tenancy.models import Employer, Membership
 from springboard.tenancy.roles import Role
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,15 +26,6 @@ class EmployerForm(forms.Form):
 class ContactChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
-
-
-class TemplateChoiceField(forms.ModelChoiceField):
-    """Programme templates by the name of their newest version, in the reader's language."""
-
-    names: dict[int, str]
-
-    def label_from_instance(self, obj: Any) -> str:
-        return self.names.get(obj.pk, str(obj))
 
 
 class EngagementForm(forms.Form):
@@ -71,12 +54,6 @@ class EngagementForm(forms.Form):
             ("USD", "USD"),
         ],
     )
-    programme_template = TemplateChoiceField(
-        label=_("Programme template"),
-        queryset=ProgrammeTemplate.objects.none(),
-        required=False,
-        help_text=_("Used for programmes started for this engagement's candidates."),
-    )
     reporting_level = forms.ChoiceField(
         label=_("Reporting to the employer"), choices=ReportingLevel.choices
     )
@@ -98,15 +75,6 @@ class EngagementForm(forms.Form):
             is_active=True,
         )
         contacts.to_field_name = "public_id"
-        template = self.fields["programme_template"]
-        assert isinstance(template, TemplateChoiceField)
-        # Only templates this agency can use (its own, and shipped ones it has not replaced).
-        versions = latest_versions(employer.agency)
-        template.names = {v.template_id: str(v.name) for v in versions}
-        template.queryset = ProgrammeTemplate.objects.filter(
-            pk__in=[v.template_id for v in versions]
-        ).order_by("key")
-        template.to_field_name = "public_id"
 
 
 class CohortForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Employers (clients of an agency), their contracts, cohorts of a layoff, and enrolments."""
+"""Contracts with employers (the clients, `tenancy.Employer`), cohorts of a layoff, enrolments."""
 
 from __future__ import annotations
 
@@ -12,27 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class Employer(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="employers")
-    name = models.CharField(_("name"), max_length=200)
-    registration_number = models.CharField(
-        _("company registration number"), max_length=40, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("employer")
-        verbose_name_plural = _("employers")
-        ordering = ("name",)
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=("agency", "name"), name="employer_agency_name_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ReportingLevel(models.TextChoices):
     AGGREGATE = "aggregate", _("Aggregates only")
     CONSENTED_STATUS = "consented_status", _("Status per candidate, where the candidate consented")
@@ -43,7 +22,9 @@ class Engagement(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
-    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="engagements")
+    employer = models.ForeignKey(
+        "tenancy.Employer", on_delete=models.PROTECT, related_name="engagements"
+    )
     name = models.CharField(_("name"), max_length=200)
     budget_amount = models.DecimalField(
         _("personal budget per candidate"),
@@ -59,15 +40,6 @@ class Engagement(models.Model):
         validators=[MinValueValidator(3), MaxValueValidator(12)],
     )
     start_date = models.DateField(_("start date"))
-    programme_template = models.ForeignKey(
-        "programmes.ProgrammeTemplate",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("programme template"),
-        help_text=_("Used for programmes started for this engagement's candidates."),
-    )
     reporting_level = models.CharField(
         _("reporting to the employer"),
         max_length=20,
@@ -262,7 +234,7 @@ class ColumnMapping(models.Model):
     """How an employer's HR export names its columns; remembered after the first import."""
 
     employer = models.OneToOneField(
-        Employer, on_delete=models.CASCADE, related_name="column_mapping"
+        "tenancy.Employer", on_delete=models.CASCADE, related_name="column_mapping"
     )
     mapping = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)

@@ -36,6 +36,5 @@ urlpatterns = [
     path("imports/<uuid:public_id>/start/", views.import_start, name="import_start"),
     path("imports/<uuid:public_id>/errors.csv", views.import_errors, name="import_errors"),
     path("settings/checklist/", views.checklist_template, name="checklist_template"),
-    path("employer/", views.employer_overview, name="employer_overview"),
     path("my/privacy/", views.candidate_privacy, name="candidate_privacy"),
 ]

@@ -25,10 +25,9 @@ from springboard.employers.importing.report import error_report_csv
 from springboard.employers.invitation_sheet import SheetEntry, invitation_sheet_pdf
 from springboard.employers.models import ImportStatus
 from springboard.employers.selectors import (
-    STATUS_HEADINGS,
+    checklist_items_of,
     cohort_tasks,
     cohorts_of,
-    employer_report,
     employers_of,
     engagements_of,
     enrolments_of,
@@ -37,8 +36,8 @@ from springboard.employers.selectors import (
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
 from springboard.privacy.services import audit_record
-from springboard.programmes.selectors import template_name
 from springboard.tenancy import access as tenancy_access
+from springboard.tenancy import services as tenancy_services
 from springboard.tenancy.roles import Cap, Role
 
 
@@ -63,7 +62,7 @@ def employer_create(request: HttpRequest, agency_slug: str) -> HttpResponse:
     form = EmployerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            employer = services.employer_save(
+            employer = tenancy_services.employer_save(
                 agency=membership.agency, actor=membership, **form.cleaned_data
             )
         except DomainError as error:
@@ -95,7 +94,7 @@ def employer_edit(request: HttpRequest, agency_slug: str, public_id: UUID) -> Ht
     form = EmployerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.employer_save(
+            tenancy_services.employer_save(
                 agency=membership.agency, actor=membership, employer=employer, **form.cleaned_data
             )
         except DomainError as error:
@@ -120,7 +119,6 @@ def _engagement_form_view(
             "budget_amount": engagement.budget_amount,
             "budget_currency": engagement.budget_currency,
             "reporting_level": engagement.reporting_level,
-            "programme_template": engagement.programme_template,
             "contacts": list(engagement.contacts.all()),
         }
         if engagement
@@ -141,7 +139,6 @@ def _engagement_form_view(
                 budget_currency=data["budget_currency"],
                 reporting_level=data["reporting_level"],
                 contacts=list(data["contacts"]),
-                programme_template=data["programme_template"],
             )
         except DomainError as error:
             form.add_error(error.field, error.message)
@@ -179,7 +176,6 @@ def engagement_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -
         "cohorts": cohorts_of(engagement),
         "imports": imports_of(engagement)[:10],
         "contacts": engagement.contacts.select_related("user"),
-        "programme_template_name": template_name(engagement.programme_template),
         "page": page,
         "search": search,
         "query": query_without_page(request),
@@ -408,7 +404,6 @@ def enrolment_invitation(request: HttpRequest, agency_slug: str, public_id: UUID
 @require_http_methods(["GET", "POST"])
 def checklist_template(request: HttpRequest, agency_slug: str) -> HttpResponse:
     membership = tenancy_access.require(request, Cap.MANAGE_CHECKLISTS)
-    template = services.checklist_template_of(membership.agency)
     initial = [
         {
             "title": i.title,
@@ -417,7 +412,7 @@ def checklist_template(request: HttpRequest, agency_slug: str) -> HttpResponse:
             "days_before_notice": i.days_before_notice,
             "ORDER": index,
         }
-        for index, i in enumerate(template.items.all(), start=1)
+        for index, i in enumerate(checklist_items_of(membership.agency), start=1)
     ]
     formset = ChecklistFormSet(request.POST or None, initial=initial, prefix="items")
     if request.method == "POST" and formset.is_valid():
@@ -430,16 +425,6 @@ def checklist_template(request: HttpRequest, agency_slug: str) -> HttpResponse:
         messages.success(request, _("Checklist template saved. New cohorts will use it."))
         return redirect("employers:checklist_template", agency_slug=agency_slug)
     return render(request, "employers/checklist_template.html", {"formset": formset})
-
-
-@require_GET
-def employer_overview(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    membership = tenancy_access.require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
-    return render(
-        request,
-        "employers/employer_overview.html",
-        {"reports": employer_report(membership), "status_labels": STATUS_HEADINGS},
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -393,3 +393,69 @@ def occupation_skill_relations_from_dir(root: Path | str) -> Iterator[Occupation
     newest = latest(files, "occupation_skill_relations")
     if newest is not None:
         yield from iter_occupation_skill_relations(newest.path)
+
+
+# --- MELO benchmark sets (queries + qrels), e.g. ``melo_dev/swe_q_sv_c_sv/`` -----------------
+
+_MELO_SET_NAME = re.compile(r"^[a-z]+_q_(?P<q>[a-z]+)_c_(?P<c>[a-z]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class MeloSet:
+    """One MELO evaluation set: labels of the corpus, queries and gold concept URIs.
+
+    ``labels`` cover occupations *and* ISCO groups (MELO ranks both); ``gold`` maps a query
+    id to the set of relevant concept URIs (the qrels joined with ``concept_mapping.tsv``).
+    """
+
+    name: str
+    lang: str  # language of the corpus labels
+    query_lang: str
+    labels: tuple[Label, ...]
+    queries: tuple[tuple[str, str], ...]  # (qid, title)
+    gold: dict[str, frozenset[str]]
+
+
+def read_melo_set(folder: Path | str) -> MeloSet:
+    """Read a MELO set folder (``queries.tsv``, ``corpus_elements.tsv``,
+    ``concept_mapping.tsv``, ``annotations.tsv``). The languages come from the folder name
+    (``<country>_q_<query lang>_c_<corpus lang>``); element ids ending in ``_000`` are
+    preferred labels, the others alternative labels."""
+    root = Path(folder)
+    match = _MELO_SET_NAME.match(root.name)
+    lang = normalise_lang(match["c"]) if match else ""
+    query_lang = normalise_lang(match["q"]) if match else lang
+    uri_of = dict(_tsv_pairs(root / "concept_mapping.tsv"))
+    labels = []
+    for element_id, text in _tsv_pairs(root / "corpus_elements.tsv"):
+        uri = uri_of.get(element_id)
+        if uri and text:
+            kind: LabelKind = "preferred" if element_id.endswith("_000") else "alt"
+            labels.append(Label(uri, text, lang, kind))
+    gold: dict[str, set[str]] = {}
+    with open(root / "annotations.tsv", encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) >= 4 and parts[3] != "0" and parts[2] in uri_of:
+                gold.setdefault(parts[0], set()).add(uri_of[parts[2]])
+    queries = tuple((qid, title) for qid, title in _tsv_pairs(root / "queries.tsv") if title)
+    return MeloSet(
+        root.name,
+        lang,
+        query_lang,
+        tuple(labels),
+        queries,
+        {qid: frozenset(uris) for qid, uris in gold.items()},
+    )
+
+
+def melo_sets_from_dir(root: Path | str) -> list[MeloSet]:
+    """Every MELO set folder directly below ``root`` (sorted by name)."""
+    base = Path(root)
+    if not base.is_dir():
+        return []
+    return [
+        read_melo_set(p)
+        for p in sorted(base.iterdir())
+        if p.is_dir() and _MELO_SET_NAME.match(p.name) and (p / "queries.tsv").is_file()
+    ]

@@ -28,6 +28,7 @@ Python code runs per *new token type* and per distinct matched surface form, nev
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -204,6 +205,7 @@ class _LangIndex:
         self.lang = lang
         self._stem = stemmer_for(lang)
         self.compounding = lang in COMPOUNDING_LANGS
+        self._words: set[str] = set()
         parsed: list[tuple[str, str, str, list[list[str]]]] = []
         known: set[str] = set()
         for uri, label, kind in labels:
@@ -214,6 +216,10 @@ class _LangIndex:
             for variant in variants:
                 known.update(variant)
         self.known = frozenset(known)
+        # Folded label words as written (before stemming): registered as token types when
+        # the extractor is built (``SkillExtractor._prime``).
+        self.words = frozenset(self._words)
+        del self._words
         if self.compounding:
             for _, _, _, variants in parsed:
                 variants.extend(self._split_variants(variants[0]))
@@ -331,6 +337,7 @@ class _LangIndex:
             tokens = TOKEN_RE.findall(fold(form))
             if not tokens:
                 continue
+            self._words.update(tokens)
             variants.append([self._stem(t) for t in tokens])
             if self.compounding and len(tokens) > 1:
                 variants.append([self._stem("".join(tokens))])  # "project management" joined
@@ -354,9 +361,15 @@ class _LangIndex:
         if self.requires_upper[entry_id] and not surface.isupper():
             return ()
         phrase = normalise_phrase(surface)
+        targets = self.targets[entry_id]
+        if len(targets) == 1:  # nearly every entry: no generator needed
+            ((uri, label, kind, label_phrase, weight),) = targets
+            return (
+                (uri, label, kind, weight if phrase == label_phrase else weight * INEXACT_WEIGHT),
+            )
         return tuple(
             (uri, label, kind, weight if phrase == label_phrase else weight * INEXACT_WEIGHT)
-            for uri, label, kind, label_phrase, weight in self.targets[entry_id]
+            for uri, label, kind, label_phrase, weight in targets
         )
 
     def id_for_token(self, token: str) -> int:
@@ -410,6 +423,7 @@ class SkillExtractor:
         self.fallback_langs = tuple(normalise_lang(x) for x in fallback_langs)
         self.version = version
         self._types = _TokenTypes()
+        self._prime()
 
     @property
     def langs(self) -> tuple[str, ...]:
@@ -442,6 +456,20 @@ class SkillExtractor:
         if not indexes:
             return []
         self._limit_caches()
+        # Everything made during a call is a tuple of strings and numbers, so no reference
+        # cycle can arise: the cyclic garbage collector is paused meanwhile. Otherwise the
+        # tens of thousands of match tuples trigger collections that re-scan the growing
+        # result list and, in a web or worker process, the whole heap (see docs/matching.md).
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            return self._extract(text, indexes)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _extract(self, text: str, indexes: list[_LangIndex]) -> list[SkillMatch]:
         matches: list[SkillMatch] = []
         for start, end in _pieces(text):
             piece = text[start:end]  # the text itself when it is one piece
@@ -456,6 +484,21 @@ class SkillExtractor:
             matches.extend(self._to_matches(text, merged, [index.lang for index in indexes]))
         return matches
 
+    def _prime(self) -> None:
+        """Register every label word as a token type and compute its stem id in every
+        language now, so that a text's first pass computes (in Python) only the words that are
+        in no label. The same code path as a text: the caches end up as if a text made of the
+        label words had been extracted first, which never changes a result."""
+        words = sorted(set().union(*(index.words for index in self._indexes.values())))
+        if not words:
+            return
+        text = "\n".join(words)
+        scan = scan_keys(text)
+        types = self._token_types(text, scan)
+        for index in self._indexes.values():
+            if index.n_entries:
+                self._stem_ids(index, text, scan, types)
+
     def _limit_caches(self) -> None:
         """Bounded memory in long-running workers; the caches refill quickly (Zipf). Cleared
         between texts only: the compound ids handed out during a text index ``compounds``."""
@@ -468,6 +511,7 @@ class SkillExtractor:
             index.cache.clear()
             index.compounds.clear()
             index.n_typed = 0
+        self._prime()
 
     def _token_types(self, text: str, scan: TokenKeys) -> npt.NDArray[np.int64]:
         """Type number of every token (0 for tokens without a key); registers new types."""
@@ -600,7 +644,10 @@ class SkillExtractor:
                 if found is None:
                     k = 0 if lang_of is None else lang_of[i]
                     key = (entry_ids[i], surfaces[i])
-                    rows[i] = caches[k][key] = self._indexes[langs[k]].rows_for(*key)
+                    found = caches[k].get(key)  # the same span twice in this piece
+                    if found is None:
+                        found = caches[k][key] = self._indexes[langs[k]].rows_for(*key)
+                    rows[i] = found
         names: Iterable[str] = (
             repeat(langs[0]) if lang_of is None else map(langs.__getitem__, lang_of)
         )

@@ -37,10 +37,12 @@ from .esco_files import OCCUPATION_MARKER
 from .textnorm import (
     COMPOUNDING_LANGS,
     TOKEN_RE,
+    expand_short_forms,
     fold,
     normalise_lang,
     split_compound,
     stemmer_for,
+    stopwords_for,
 )
 
 LabelRow = tuple[str, str, str, str]
@@ -72,11 +74,24 @@ def lang_weight(query_lang: str, label_lang: str) -> float:
 class _Featurizer:
     """Text → (char n-gram features, word features), shared by index and queries."""
 
-    def __init__(self) -> None:
+    def __init__(self, split_known: bool = True) -> None:
         self.known_words: dict[str, set[str]] = {}  # per language, for compound splitting
+        self.split_known = split_known
+        self._splits: dict[tuple[str, str], list[str] | None] = {}
+
+    def split(self, word: str, lang: str) -> list[str] | None:
+        key = (word, lang)
+        if key not in self._splits:
+            known = self.known_words.get(lang)
+            self._splits[key] = (
+                split_compound(word, known, lang, split_known=self.split_known)
+                if known and lang in COMPOUNDING_LANGS
+                else None
+            )
+        return self._splits[key]
 
     def words(self, text: str) -> list[str]:
-        return TOKEN_RE.findall(fold(text))
+        return TOKEN_RE.findall(fold(expand_short_forms(text)))
 
     def char_features(self, words: list[str]) -> list[str]:
         feats: list[str] = []
@@ -88,15 +103,15 @@ class _Featurizer:
 
     def word_features(self, words: list[str], lang: str) -> list[str]:
         stem = stemmer_for(lang)
+        stop = stopwords_for(lang)
+        content = [w for w in words if w not in stop] or words
         # Stems match inflected forms within a language; the unstemmed words keep matching
         # across languages ("developer" is stemmed differently by the da and en stemmers).
-        feats = [stem(w) for w in words] + ["=" + w for w in words]
-        known = self.known_words.get(lang)
-        if known and lang in COMPOUNDING_LANGS:
-            for word in words:
-                parts = split_compound(word, known, lang)
-                if parts:
-                    feats.extend(stem(p) for p in parts)
+        feats = [stem(w) for w in content] + ["=" + w for w in content]
+        for word in content:
+            parts = self.split(word, lang)
+            if parts:
+                feats.extend(stem(p) for p in parts)
         return feats
 
 
@@ -162,6 +177,8 @@ class OccupationRanker:
         word_weight: float = 0.4,
         max_df: float = 0.02,
         word_max_df: float = 0.2,
+        split_known: bool = True,
+        group_weight: float = 1.0,
         version: str = "",
     ) -> None:
         self.version = version
@@ -171,7 +188,7 @@ class OccupationRanker:
             if occupations_only and OCCUPATION_MARKER not in uri:
                 continue
             code = normalise_lang(lang)
-            phrase = " ".join(TOKEN_RE.findall(fold(label)))
+            phrase = " ".join(TOKEN_RE.findall(fold(expand_short_forms(label))))
             if not phrase:
                 continue
             key = (uri, code, phrase)
@@ -186,7 +203,13 @@ class OccupationRanker:
         self._label_occ = np.array([uri_index[r[0]] for r in ordered], dtype=np.int32)
         self._label_lang = np.array([self.langs.index(r[2]) for r in ordered], dtype=np.int8)
         self._label_text = [r[1] for r in ordered]
-        self._kind_weight = np.array([KIND_WEIGHT.get(r[3], 0.9) for r in ordered], np.float32)
+        self._kind_weight = np.array(
+            [
+                KIND_WEIGHT.get(r[3], 0.9) * (1.0 if OCCUPATION_MARKER in r[0] else group_weight)
+                for r in ordered
+            ],
+            np.float32,
+        )
         self._occ_starts = np.flatnonzero(
             np.r_[True, self._label_occ[1:] != self._label_occ[:-1]]
         ).astype(np.intp)
@@ -194,7 +217,7 @@ class OccupationRanker:
         for i, r in enumerate(ordered):
             self._exact.setdefault(r[1], []).append(i)
 
-        self._feat = _Featurizer()
+        self._feat = _Featurizer(split_known)
         words = [r[1].split() for r in ordered]
         for r, w in zip(ordered, words, strict=True):
             self._feat.known_words.setdefault(r[2], set()).update(w)

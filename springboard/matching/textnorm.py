@@ -6,8 +6,9 @@ being linguistically "right". The stemmers are therefore deliberately light suff
 (no dictionaries), tuned so that the common inflections of job titles and skill phrases in
 en, nl, da and nb collapse onto one form.
 
-Supported languages: ``en``, ``nl``, ``da``, ``nb`` (``no``/``nob`` are accepted as ``nb``).
-Unknown languages are normalised (case, diacritics, punctuation) but not stemmed.
+Supported languages: ``en``, ``nl``, ``da``, ``nb`` (``no``/``nob`` are accepted as ``nb``), plus
+light stemmers for ``de``, ``sv`` and ``fr`` (the ranker is developed on Swedish, German and French
+job titles). Unknown languages are normalised (case, diacritics, punctuation) but not stemmed.
 """
 
 from __future__ import annotations
@@ -24,9 +25,21 @@ import numpy.typing as npt
 
 LANGS: tuple[str, ...] = ("en", "nl", "da", "nb")
 #: Languages that write compounds as one word ("softwareontwikkelaar", "salgsmedarbejder").
-COMPOUNDING_LANGS: frozenset[str] = frozenset({"nl", "da", "nb"})
+COMPOUNDING_LANGS: frozenset[str] = frozenset({"nl", "da", "nb", "de", "sv"})
 
-_LANG_ALIASES = {"no": "nb", "nob": "nb", "nor": "nb", "dan": "da", "nld": "nl", "dut": "nl"}
+_LANG_ALIASES = {
+    "no": "nb",
+    "nob": "nb",
+    "nor": "nb",
+    "dan": "da",
+    "nld": "nl",
+    "dut": "nl",
+    "deu": "de",
+    "ger": "de",
+    "swe": "sv",
+    "fra": "fr",
+    "fre": "fr",
+}
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -72,6 +85,27 @@ TOKEN_RE = re.compile(r"[^\W_]+[+#]*")
 def tokenize(text: str) -> list[str]:
     """Fold ``text`` and split it into word tokens (punctuation and whitespace are separators)."""
     return TOKEN_RE.findall(fold(text))
+
+
+# Gender-neutral short forms of job titles, mostly German: "Techniker/in", "Techniker/-in",
+# "TechnikerIn", "Kaufmann/-frau", "Fachassistent(in)". Written out in full ("Techniker/
+# Technikerin") they meet labels such as "Techniker/Technikerin" word for word.
+_SHORT_FEMININE = re.compile(r"(\w{3,})(?:/-?(in|innen)\b|\((in|innen)\))")
+_SHORT_FRAU = re.compile(r"(\w{2,})mann/-?frau\b")
+_PAREN_INFIX = re.compile(r"(\w{3,})\((?:e|er|r|n|en|e\)\(in)\)(\w*)")
+
+
+def expand_short_forms(text: str) -> str:
+    """Write out gender short forms: ``"Techniker/in"`` → ``"Techniker/Technikerin"``.
+
+    >>> expand_short_forms("Facharbeiter/in Gartenbau"), expand_short_forms("Kaufmann/-frau")
+    ('Facharbeiter/Facharbeiterin Gartenbau', 'Kaufmann/Kauffrau')
+    """
+    if "/" not in text and "(" not in text:
+        return text
+    text = _SHORT_FEMININE.sub(lambda m: f"{m[1]}/{m[1]}{m[2] or m[3]}", text)
+    text = _SHORT_FRAU.sub(lambda m: f"{m[1]}mann/{m[1]}frau", text)
+    return _PAREN_INFIX.sub(lambda m: m[1] + m[2], text)
 
 
 def normalise_phrase(text: str) -> str:
@@ -167,11 +201,82 @@ def _stem_nordic(word: str) -> str:
     return _DOUBLE_CONSONANT_END.sub(r"\1", word)
 
 
+# German: the feminine -in/-innen after an agent suffix first ("Technikerin" → "techniker"),
+# then one inflection suffix ("Techniker" → "technik", so both genders and plurals meet).
+_DE_FEMININE = re.compile(r"(er|or|ist|ent|ant|eur|og|at|ot|ar|al|ur)in(?:nen)?$")
+_DE_SUFFIXES = ("ern", "em", "en", "er", "es", "e", "s", "n")
+# Swedish: plural/definite endings first, then agent and feminine endings, so that
+# "sjuksköterskor", "sjuksköterska", "lärarna", "lärare" and "städerska"/"städare" meet.
+_SV_INFLECTION = (
+    "arnas",
+    "ernas",
+    "ornas",
+    "heten",
+    "arna",
+    "erna",
+    "orna",
+    "aren",
+    "or",
+    "ar",
+    "er",
+    "en",
+    "et",
+    "s",
+)
+_SV_DERIVATION = ("erska", "ersk", "ska", "are", "ande", "ende", "het", "a", "e")
+# French: feminine and plural forms onto the masculine singular ("vendeuses" → "vendeur",
+# "directrice" → "directeur", "technicienne" → "technicien", "infirmiere" → "infirmier").
+_FR_ENDINGS = (
+    ("euses", "eur"),
+    ("euse", "eur"),
+    ("trices", "teur"),
+    ("trice", "teur"),
+    ("iennes", "ien"),
+    ("ienne", "ien"),
+    ("ennes", "en"),
+    ("enne", "en"),
+    ("eres", "er"),
+    ("ere", "er"),
+    ("ives", "if"),
+    ("ive", "if"),
+    ("aux", "al"),
+)
+
+
+def _stem_de(word: str) -> str:
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    word = _DE_FEMININE.sub(r"\1", word)
+    return _strip(word, _DE_SUFFIXES, 4)
+
+
+def _stem_sv(word: str) -> str:
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _strip(_strip(word, _SV_INFLECTION, 3), _SV_DERIVATION, 3)
+
+
+def _stem_fr(word: str) -> str:
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for ending, replacement in _FR_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + replacement
+    if word.endswith(("s", "x")) and len(word) > 4:
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]  # agente → agent, employee → employe
+    return word
+
+
 _STEMMERS: dict[str, Callable[[str], str]] = {
     "en": _stem_en,
     "nl": _stem_nl,
     "da": _stem_nordic,
     "nb": _stem_nordic,
+    "de": _stem_de,
+    "sv": _stem_sv,
+    "fr": _stem_fr,
 }
 
 
@@ -208,8 +313,30 @@ _LINKERS: dict[str, tuple[str, ...]] = {
     "nl": ("s", "en", "e", "er"),
     "da": ("s", "e"),
     "nb": ("s", "e"),
+    "de": ("s", "es", "en", "n", "er", "e"),
+    "sv": ("s", "a", "e", "o", "u"),
 }
 MIN_PART = 3
+
+#: Function words of job titles ("Lehrer für Mathematik", "chef de projet", "lärare i
+#: svenska"): they carry no meaning of their own, so the ranker gives them no word feature.
+_STOPWORD_TEXT = {
+    "en": "a an and at for in of on or the to with",
+    "nl": "de den der en het in met of op te van voor",
+    "da": "af eller en et for i med og pa til ved",
+    "nb": "av eller en et for i med og pa til ved",
+    "sv": "av eller en ett for i inom med mfl och pa till vid",
+    "de": "am an bei das dem den der des die fur im in mit oder und vom von zum zur",
+    "fr": "a au aux d de des du en et l la le les ou par pour sur",
+}
+STOPWORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split(" ")) for lang, words in _STOPWORD_TEXT.items()
+}
+
+
+def stopwords_for(lang: str | None) -> frozenset[str]:
+    """Folded function words of ``lang`` (empty for languages without a list)."""
+    return STOPWORDS.get(normalise_lang(lang), frozenset())
 
 
 def split_compound(

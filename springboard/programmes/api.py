@@ -23,7 +23,8 @@ from springboard.lib.dates import ApiDate
 from springboard.lib.errors import DomainError
 from springboard.programmes import access, selectors, services
 from springboard.programmes.models import ActivityEntry, PlanItem, Programme
-from springboard.tenancy.access import current_membership
+from springboard.programmes.reporting import employer_report
+from springboard.tenancy.access import current_membership, require
 from springboard.tenancy.roles import Cap
 
 router = Router(auth=django_auth, tags=["programmes"])
@@ -245,3 +246,56 @@ def programme_activity(
         lambda: access.get_programme(request, programme_id, need=Cap.VIEW_PROGRAMME)
     )
     return [ActivityOut.from_entry(e) for e in selectors.activity_of(programme, limit=100)]
+
+
+# --- the employer contact's report (springboard/programmes/reporting.py) -----------------
+
+
+class CellOut(Schema):
+    value: int | None
+    suppressed: bool
+
+
+class CohortReportOut(Schema):
+    name: str
+    total: CellOut
+    by_status: dict[str, CellOut]
+
+
+class EngagementReportOut(Schema):
+    name: str
+    total: CellOut
+    by_status: dict[str, CellOut]
+    cohorts: list[CohortReportOut]
+
+
+@router.get(
+    "/a/{agency_slug}/employer-report",
+    response={200: list[EngagementReportOut], **ERRORS},
+    url_name="employer_report",
+)
+def employer_report_api(request: HttpRequest, agency_slug: str) -> list[EngagementReportOut]:
+    """Aggregates for an employer contact: totals only. Groups under 5 are suppressed, and so is
+    every other cell from which one could be worked out (`value` null, `suppressed` true)."""
+    viewer = require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
+
+    def cell(c: object) -> CellOut:
+        value = getattr(c, "value", None)
+        return CellOut(value=value, suppressed=value is None)
+
+    return [
+        EngagementReportOut(
+            name=r.engagement.name,
+            total=cell(r.total),
+            by_status={k: cell(v) for k, v in r.by_status.items()},
+            cohorts=[
+                CohortReportOut(
+                    name=c.cohort.name,
+                    total=cell(c.total),
+                    by_status={k: cell(v) for k, v in c.by_status.items()},
+                )
+                for c in r.cohorts
+            ],
+        )
+        for r in employer_report(viewer)
+    ]

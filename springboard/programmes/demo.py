@@ -7,9 +7,10 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 
-from springboard.employers.models import Employer, Engagement, Enrolment
+from springboard.employers.models import Engagement, Enrolment
 from springboard.programmes.content import load_shipped_templates
 from springboard.programmes.models import (
+    Intake,
     PlanItem,
     PlanItemKind,
     Programme,
@@ -17,12 +18,11 @@ from springboard.programmes.models import (
     ProgrammeTemplateVersion,
 )
 from springboard.programmes.services import (
-    IntakeAnswers,
     intake_complete,
     plan_item_set_done,
     programme_create,
 )
-from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.models import Agency, Employer, Membership
 from springboard.tenancy.roles import Role
 
 # candidate e-mail → (coach e-mail, template key, intake language or None, days since start)
@@ -48,9 +48,9 @@ INACTIVE_CANDIDATE = "ole.hansen@mail.example"
 INACTIVE_DAYS = 20
 
 
-def _answers(language: str) -> IntakeAnswers:
+def _answers(language: str) -> Intake:
     jobs = {"da": "Lagerchef", "nb": "Logistikkoordinator", "nl": "Teamleider logistiek"}
-    return IntakeAnswers(
+    return Intake(
         job_sought=jobs.get(language, "Logistics team lead"),
         dismissal_processing="yes" if language == "nb" else "no",
         skills="Planning, people management, warehouse systems",

@@ -1,4 +1,8 @@
-"""Reminder e-mails, in the recipient's language; each goes out at most once."""
+"""Reminder e-mails, in the recipient's language; each goes out at most once.
+
+Delivery of a claim (`services.reminders` takes the claims and queues `tasks.send_reminder`),
+so it imports no service: marking the claim sent is part of sending it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from springboard.programmes.models import (
     PlanItem,
@@ -15,8 +19,16 @@ from springboard.programmes.models import (
     ReminderKind,
     ReminderSent,
 )
-from springboard.programmes.services import reminder_mark_sent
 from springboard.tenancy.models import Membership
+
+
+def _mark_sent(reminder: ReminderSent) -> bool:
+    """Mark the reminder sent, once; False when another worker already did (send nothing)."""
+    return bool(
+        ReminderSent.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+    )
 
 
 def send_reminder_email(*, reminder_id: int) -> bool:
@@ -37,12 +49,12 @@ def send_reminder_email(*, reminder_id: int) -> bool:
             return False
     if programme.status in (ProgrammeStatus.CLOSED, ProgrammeStatus.DROPPED_OUT):
         return False
-    if not reminder_mark_sent(reminder=reminder):
+    if not _mark_sent(reminder):
         return False
     recipient = reminder.recipient
     # The agency writes in the language, and with the name, it holds for the person.
     member = Membership.objects.filter(agency=programme.agency, user=recipient).first()
-    path = reverse("tenancy:home", kwargs={"agency_slug": programme.agency.slug})
+    path = reverse("home:agency", kwargs={"agency_slug": programme.agency.slug})
     with translation.override(member.language if member else recipient.language):
         context = {
             "recipient": recipient,

@@ -1,27 +1,29 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from springboard.employers.models import Enrolment
 from springboard.lib.dates import BoundedDateField
+from springboard.programmes.engagement_settings import engagement_template_id
 from springboard.programmes.models import (
-    DismissalProcessing,
-    Hours,
+    INTAKE_ANSWER_FIELDS,
+    Intake,
     PlanItem,
     PlanItemKind,
     PlanPhase,
     Programme,
     ProgrammeStatus,
+    ProgrammeTemplate,
     ProgrammeTemplateVersion,
-    SelfEmployment,
-    TrainingNeed,
 )
 from springboard.programmes.selectors import CASELOAD_SORTS
-from springboard.programmes.services import TRANSITIONS, IntakeAnswers
+from springboard.programmes.services import TRANSITIONS
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
 
@@ -121,7 +123,9 @@ class ProgrammeStartForm(BootstrapMixin, forms.Form):
         cleaned = super().clean() or {}
         enrolment = cleaned.get("enrolment")
         if not cleaned.get("template_version") and enrolment is not None:
-            default = self._newest_by_template.get(enrolment.engagement.programme_template_id)
+            # The template chosen for the engagement (programmes.EngagementProgramme), if any.
+            chosen = engagement_template_id(enrolment.engagement_id)
+            default = self._newest_by_template.get(chosen) if chosen is not None else None
             if default is None:
                 self.add_error(
                     "template_version",
@@ -171,62 +175,48 @@ class TransitionForm(BootstrapMixin, forms.Form):
         self._style()
 
 
-class IntakeForm(BootstrapMixin, forms.Form):
+def _intake_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """The model field's form field, with the model's upper bound also on the widget (`max`)."""
+    limits = [
+        v.limit_value
+        for v in db_field.validators
+        if isinstance(v, MaxValueValidator) and isinstance(v.limit_value, int)
+    ]
+    if limits and isinstance(db_field, models.IntegerField):
+        kwargs.setdefault("max_value", min(limits))
+    return db_field.formfield(**kwargs)
+
+
+class IntakeForm(BootstrapMixin, forms.ModelForm):
+    """The intake's questions are the `Intake` model's answer fields; only the plan's language,
+    which belongs to the programme, is declared here."""
+
     language = forms.ChoiceField(
         label=_("Language of the plan"),
         choices=settings.LANGUAGES,
         help_text=_("The plan's goals, phases and tasks are written in this language."),
     )
-    job_sought = forms.CharField(label=_("Kind of job sought"), max_length=300)
-    dismissal_processing = forms.ChoiceField(
-        label=_("Need for processing the dismissal"),
-        choices=DismissalProcessing.choices,
-        help_text=_("With “No”, optional phases about processing the dismissal are left out."),
-    )
-    skills = forms.CharField(
-        label=_("Skills and competences"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    training_need = forms.ChoiceField(
-        label=_("Need for (re)training"), choices=TrainingNeed.choices
-    )
-    training_detail = forms.CharField(label=_("Which training"), max_length=300, required=False)
-    region = forms.CharField(label=_("Region"), max_length=200, required=False)
-    travel_radius_km = forms.IntegerField(
-        label=_("Travel radius (km)"), min_value=0, max_value=1000, required=False
-    )
-    hours = forms.ChoiceField(label=_("Hours"), choices=Hours.choices)
-    pay_expectation = forms.CharField(
-        label=_("Pay expectations"),
-        max_length=200,
-        required=False,
-        help_text=_("For example a monthly gross amount or a range."),
-    )
-    sector_change = forms.BooleanField(label=_("Open to a change of sector"), required=False)
-    self_employment = forms.ChoiceField(
-        label=_("Interest in self-employment"), choices=SelfEmployment.choices
-    )
+    field_order = ("language", *INTAKE_ANSWER_FIELDS)
+
+    class Meta:
+        model = Intake
+        fields = INTAKE_ANSWER_FIELDS
+        formfield_callback = _intake_formfield
+        widgets: ClassVar = {"skills": forms.Textarea(attrs={"rows": 4})}
+        help_texts: ClassVar = {
+            "dismissal_processing": _(
+                "With “No”, optional phases about processing the dismissal are left out."
+            ),
+            "pay_expectation": _("For example a monthly gross amount or a range."),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style()
 
-    def answers(self) -> IntakeAnswers:
-        data = self.cleaned_data
-        return IntakeAnswers(
-            job_sought=data["job_sought"],
-            dismissal_processing=data["dismissal_processing"],
-            skills=data["skills"],
-            training_need=data["training_need"],
-            training_detail=data.get("training_detail", ""),
-            region=data.get("region", ""),
-            travel_radius_km=data.get("travel_radius_km"),
-            hours=data["hours"],
-            pay_expectation=data.get("pay_expectation", ""),
-            sector_change=bool(data.get("sector_change")),
-            self_employment=data["self_employment"],
-        )
+    def answers(self) -> Intake:
+        """The answers as an unsaved `Intake` (call after `is_valid`)."""
+        return self.instance
 
 
 class PlanItemForm(BootstrapMixin, forms.Form):
@@ -372,4 +362,34 @@ class CaseloadFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._style()
+
+
+class TemplateChoiceField(forms.ModelChoiceField):
+    """Programme templates by the name of their newest version, in the reader's language."""
+
+    names: dict[int, str]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.names.get(obj.pk, str(obj))
+
+
+class EngagementTemplateForm(BootstrapMixin, forms.Form):
+    template = TemplateChoiceField(
+        label=_("Programme template"),
+        queryset=ProgrammeTemplate.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("Used for programmes started for this engagement's candidates."),
+    )
+
+    def __init__(self, *args: Any, versions: list[ProgrammeTemplateVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        template = self.fields["template"]
+        assert isinstance(template, TemplateChoiceField)
+        # Only templates this agency can use (its own, and shipped ones it has not replaced).
+        template.names = {v.template_id: str(v.name) for v in versions}
+        template.queryset = ProgrammeTemplate.objects.filter(
+            pk__in=[v.template_id for v in versions]
+        ).order_by("key")
         self._style()

@@ -290,6 +290,23 @@ class Intake(models.Model):
         return f"Intake of {self.programme_id}"
 
 
+# The questions of the intake: the fields above are their one definition. The intake form is a
+# ModelForm over these, and the services take the answers as an unsaved `Intake`.
+INTAKE_ANSWER_FIELDS = (
+    "job_sought",
+    "dismissal_processing",
+    "skills",
+    "training_need",
+    "training_detail",
+    "region",
+    "travel_radius_km",
+    "hours",
+    "pay_expectation",
+    "sector_change",
+    "self_employment",
+)
+
+
 class PlanPhase(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="phases")
@@ -517,3 +534,29 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_id} {self.day}"
+
+
+class EngagementProgramme(models.Model):
+    """The programme settings of one engagement: the template that programmes started for its
+    candidates default to. Owned here, so that the foreign keys point from programmes down to
+    employers; an engagement without a chosen template has no row."""
+
+    engagement = models.OneToOneField(
+        "employers.Engagement", on_delete=models.CASCADE, related_name="programme_settings"
+    )
+    template = models.ForeignKey(
+        ProgrammeTemplate,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("programme template"),
+        help_text=_("Used for programmes started for this engagement's candidates."),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.engagement_id}: {self.template}"
+
+    @property
+    def template_name(self) -> str:
+        """The name of the template's newest version, in the active language."""
+        newest = self.template.versions.order_by("-number").first()
+        return str(newest.name) if newest is not None else self.template.key

@@ -7,6 +7,12 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("start/", views.programme_start, name="start"),
     path("templates/", views.templates, name="templates"),
+    path("employer-overview/", views.employer_overview, name="employer_overview"),
+    path(
+        "engagements/<uuid:public_id>/template/",
+        views.engagement_template,
+        name="engagement_template",
+    ),
     path("templates/<uuid:public_id>/", views.template_detail, name="template_detail"),
     path("templates/<uuid:public_id>/edit/", views.template_edit, name="template_edit"),
     path("<uuid:public_id>/", views.detail, name="detail"),

@@ -10,14 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from springboard.employers import access as employer_access
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
-from springboard.programmes import access, selectors, services
+from springboard.programmes import access, engagement_settings, selectors, services
 from springboard.programmes.forms import (
     CaseloadFilterForm,
     CheckInForm,
     CoachesForm,
     ConsentForm,
+    EngagementTemplateForm,
     IntakeForm,
     PlanItemAddForm,
     PlanItemForm,
@@ -25,6 +27,7 @@ from springboard.programmes.forms import (
     TransitionForm,
 )
 from springboard.programmes.models import Programme, ProgrammeStatus
+from springboard.programmes.reporting import STATUS_HEADINGS, employer_report
 from springboard.programmes.template_editor import (
     TemplateEditor,
     apply_action,
@@ -225,7 +228,7 @@ def task_done(
     if error:
         messages.error(request, error)
     if viewer.role == Role.CANDIDATE:
-        return redirect("tenancy:home", agency_slug=agency_slug)
+        return redirect("home:agency", agency_slug=agency_slug)
     return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
 
 
@@ -413,4 +416,47 @@ def template_edit(request: HttpRequest, agency_slug: str, public_id: UUID) -> Ht
             editor.failed = True
     return render(
         request, "programmes/template_edit.html", {"template": template, "editor": editor}
+    )
+
+
+# --- for employers and engagements --------------------------------------------------------
+
+
+@require_GET
+def employer_overview(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    """The employer contact's report (springboard/programmes/reporting.py)."""
+    membership = require(request, Cap.VIEW_EMPLOYER_AGGREGATES)
+    return render(
+        request,
+        "programmes/employer_overview.html",
+        {"reports": employer_report(membership), "status_labels": STATUS_HEADINGS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def engagement_template(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    """The template that programmes started for an engagement's candidates default to."""
+    engagement = employer_access.get_engagement(request, public_id, need=Cap.MANAGE_PROGRAMMES)
+    viewer = current_membership(request)
+    current = engagement_settings.engagement_template_of(engagement)
+    form = EngagementTemplateForm(
+        # Bound on every POST: an empty one (nothing chosen) clears the choice.
+        request.POST if request.method == "POST" else None,
+        versions=selectors.latest_versions(viewer.agency),
+        initial={"template": current},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_settings.engagement_template_set(
+                engagement=engagement, actor=viewer, template=form.cleaned_data["template"]
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Programme template saved."))
+            return redirect(
+                "employers:engagement_detail", agency_slug=agency_slug, public_id=public_id
+            )
+    return render(
+        request, "programmes/engagement_template.html", {"form": form, "engagement": engagement}
     )

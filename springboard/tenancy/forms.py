@@ -6,8 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from springboard.employers.models import Employer
-from springboard.tenancy.models import Agency
+from springboard.tenancy.models import Agency, Employer
 from springboard.tenancy.roles import INVITABLE_ROLES, Role
 from springboard.tenancy.selectors import MEMBER_SORTS
 

@@ -28,6 +28,33 @@ class Agency(models.Model):
         return self.name
 
 
+class Employer(models.Model):
+    """A client organisation of the agency. It lives in the foundation, beside the agency and
+    its memberships, because an employer contact's membership names it; engagements, cohorts
+    and enrolments (the employers app) build on it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="employers")
+    name = models.CharField(_("name"), max_length=200)
+    registration_number = models.CharField(
+        _("company registration number"), max_length=40, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it was created under in the employers app.
+        db_table = "employers_employer"
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ("name",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=("agency", "name"), name="employer_agency_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Leading column of the (agency, user) unique constraint, which serves as its index.
@@ -39,7 +66,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     employer = models.ForeignKey(
-        "employers.Employer",
+        Employer,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -4,7 +4,6 @@ from springboard.tenancy import views
 
 app_name = "tenancy"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("members/", views.members, name="members"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<uuid:public_id>/", views.member_edit, name="member_edit"),

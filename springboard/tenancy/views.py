@@ -10,30 +10,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from springboard.accounts import services as account_services
 from springboard.accounts.access import signed_in_user
-from springboard.employers.selectors import STATUS_HEADINGS, employer_report
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
-from springboard.privacy.selectors import recent_events
-from springboard.programmes.selectors import candidate_home
-from springboard.programmes.views import caseload_context
 from springboard.tenancy import access, services
 from springboard.tenancy.forms import InviteForm, MemberFilterForm, RoleForm
-from springboard.tenancy.roles import Cap, Role
+from springboard.tenancy.roles import Cap
 from springboard.tenancy.selectors import (
     active_memberships_of,
-    agency_overview,
     members_of,
     pending_invitations,
 )
 
 PENDING_SHOWN = 50  # the newest open invitations on the members page; the API lists them all
-
-_HOME_TEMPLATES = {
-    Role.ADMIN: "tenancy/home_admin.html",
-    Role.COACH: "tenancy/home_coach.html",
-    Role.EMPLOYER_CONTACT: "tenancy/home_employer_contact.html",
-    Role.CANDIDATE: "tenancy/home_candidate.html",
-}
 
 
 @require_GET
@@ -43,23 +31,6 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "tenancy/agency_list.html",
         {"memberships": active_memberships_of(signed_in_user(request))},
     )
-
-
-@require_GET
-def home(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    membership = access.require(request, Cap.VIEW_HOME)
-    context: dict[str, object] = {"membership": membership}
-    if membership.role == Role.ADMIN:
-        context["overview"] = agency_overview(membership.agency)
-        context["recent_events"] = recent_events(membership.agency, limit=5)
-    elif membership.role == Role.COACH:
-        context.update(caseload_context(request, membership))
-    elif membership.role == Role.CANDIDATE:
-        context.update(candidate_home(membership))
-    elif membership.role == Role.EMPLOYER_CONTACT:
-        context["reports"] = employer_report(membership)
-        context["status_labels"] = STATUS_HEADINGS
-    return render(request, _HOME_TEMPLATES[Role(membership.role)], context)
 
 
 @require_GET

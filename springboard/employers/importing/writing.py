@@ -3,25 +3,24 @@
 No password is hashed: imported people get an unusable password and set their own through the
 single-use invitation link. The name and language from HR belong to this agency's membership:
 the account itself is shared by every agency that enrols the address, so nothing here writes to
-it after creating it. New rows are inserted as plain tuples (lib/bulk.py) because
-building 50,000 model instances would dominate the import's time.
+it after creating it. Accounts, memberships and invitations are written by the services of the
+apps that own them, in bulk; enrolments here. New rows are inserted as plain tuples
+(lib/bulk.py) because building 50,000 model instances would dominate the import's time.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.utils import timezone
 
 from springboard.accounts.models import User
-from springboard.accounts.services import Invitee, candidate_invitations_ensure
+from springboard.accounts.services import Invitee, accounts_ensure, candidate_invitations_ensure
 from springboard.employers.importing.validation import CleanRow
 from springboard.employers.models import Cohort, Engagement, Enrolment
 from springboard.lib.bulk import ids_by, insert_rows, random_uuid_hexes
-from springboard.tenancy.models import Agency, Membership
-from springboard.tenancy.roles import Role
+from springboard.tenancy.models import Membership
+from springboard.tenancy.services import candidate_memberships_ensure, unjoined_names_refresh
 
 BATCH = 1000
 ENROLMENT_FIELDS = (
@@ -51,33 +50,6 @@ class WriteSummary:
         }
 
 
-def unusable_password() -> str:
-    """What `make_password(None)` stores, from one CSPRNG call instead of forty."""
-    return UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
-
-
-def _create_users(rows: list[CleanRow]) -> None:
-    now = timezone.now()
-    insert_rows(
-        User,
-        (
-            "password",
-            "public_id",
-            "email",
-            "full_name",
-            "language",
-            "is_active",
-            "date_joined",
-            "session_generation",
-        ),
-        (
-            # No name on the shared account: each agency's name lives on its own membership.
-            (unusable_password(), public_id, r.email, "", r.language, True, now, 0)
-            for public_id, r in zip(random_uuid_hexes(len(rows)), rows, strict=True)
-        ),
-    )
-
-
 def write_rows(
     *, engagement: Engagement, cohort: Cohort | None, rows: list[CleanRow], actor: User | None
 ) -> WriteSummary:
@@ -85,53 +57,12 @@ def write_rows(
     agency = engagement.agency
     summary = WriteSummary()
     now = timezone.now()
-    emails = [row.email for row in rows]
 
-    user_ids = dict(ids_by(User, "email", emails))
-    new_people = [row for row in rows if row.email not in user_ids]
-    _create_users(new_people)
-    new_user_ids = ids_by(User, "email", [row.email for row in new_people])
-    user_ids.update(new_user_ids)
-    # No EmailAddress rows yet: accepting the invitation creates the verified address, and until
-    # then the account has no usable password to sign in with.
-
-    membership_ids = dict(ids_by(Membership, "user_id", list(user_ids.values()), agency=agency))
-    without_membership = [row for row in rows if user_ids[row.email] not in membership_ids]
-    insert_rows(
-        Membership,
-        (
-            "public_id",
-            "agency",
-            "user",
-            "role",
-            "is_active",
-            "full_name",
-            "language",
-            "created_at",
-        ),
-        (
-            (
-                public_id,
-                agency.pk,
-                user_ids[row.email],
-                Role.CANDIDATE,
-                True,
-                row.full_name,
-                row.language,
-                now,
-            )
-            for public_id, row in zip(
-                random_uuid_hexes(len(without_membership)), without_membership, strict=True
-            )
-        ),
-    )
-    membership_ids.update(
-        ids_by(
-            Membership,
-            "user_id",
-            [user_ids[row.email] for row in without_membership],
-            agency=agency,
-        )
+    # Accounts and memberships are written by the apps that own them, in bulk.
+    user_ids = accounts_ensure([(row.email, row.language) for row in rows])
+    membership_ids = candidate_memberships_ensure(
+        agency=agency,
+        people=[(user_ids[row.email], row.full_name, row.language) for row in rows],
     )
 
     existing = {e.candidate_id: e for e in Enrolment.objects.filter(engagement=engagement)}
@@ -187,7 +118,10 @@ def write_rows(
         [*ENROLMENT_FIELDS, "cohort", "source_fingerprint", "updated_at"],
         batch_size=BATCH,
     )
-    _refresh_unconfirmed_names(agency, updated_rows)
+    unjoined_names_refresh(
+        agency=agency,
+        people={row.email: (row.full_name, row.language) for row in updated_rows},
+    )
     summary.created = len(to_create)
     summary.updated = len(to_update)
     # Everyone newly enrolled who has not accepted this agency's invitation needs one, whatever
@@ -212,20 +146,3 @@ def write_rows(
         actor=actor,
     )
     return summary
-
-
-def _refresh_unconfirmed_names(agency: Agency, rows: list[CleanRow]) -> None:
-    """A name from HR replaces this agency's name until the person accepts its invitation."""
-    if not rows:
-        return
-    by_email = {row.email: row for row in rows}
-    memberships = Membership.objects.filter(
-        agency=agency, user__email__in=list(by_email), joined_at__isnull=True
-    ).select_related("user")
-    changed = []
-    for membership in memberships:
-        row = by_email[membership.user.email]
-        if (membership.full_name, membership.language) != (row.full_name, row.language):
-            membership.full_name, membership.language = row.full_name, row.language
-            changed.append(membership)
-    Membership.objects.bulk_update(changed, ["full_name", "language"], batch_size=BATCH)

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from springboard.accounts.models import User
-from springboard.employers.models import Employer
 from springboard.programmes.demo import load_demo_programmes
-from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.models import Agency, Employer, Membership
 from springboard.tenancy.roles import Role
 
 DEMO_PASSWORD = "springboard-demo"  # noqa: S105 - printed on purpose; demo only

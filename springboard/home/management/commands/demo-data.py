@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from springboard.core.demo import DEMO_PASSWORD, load_demo_data
+from springboard.home.demo import DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):
