@@ -134,30 +134,38 @@ def test_migrations_carry_each_engagements_template_over() -> None:
     EngagementProgramme.objects.create(engagement=engagements[1], template=other)
     expected = {engagements[0].pk: template.pk, engagements[1].pk: other.pk}
 
-    executor = MigrationExecutor(connection)
-    removal = executor.loader.graph.node_map[
-        ("employers", "0010_remove_engagement_programme_template")
-    ]
-    # Unapplying programmes 0003 unapplies the column's removal with it; employers stays at the
-    # migration before the removal.
-    before_move = [
-        ("programmes", "0002_shipped_templates"),
-        *(parent.key for parent in removal.parents if parent.key[0] == "employers"),
-    ]
-    executor.migrate(before_move)
-    old_apps = executor.loader.project_state(before_move).apps
-    old_engagement = old_apps.get_model("employers", "Engagement")
-    column = dict(
-        old_engagement.objects.filter(pk__in=[e.pk for e in engagements]).values_list(
-            "pk", "programme_template_id"
+    try:
+        executor = MigrationExecutor(connection)
+        removal = executor.loader.graph.node_map[
+            ("employers", "0010_remove_engagement_programme_template")
+        ]
+        # Unapplying programmes 0003 unapplies the column's removal with it; employers stays at the
+        # migration before the removal.
+        before_move = [
+            ("programmes", "0002_shipped_templates"),
+            *(parent.key for parent in removal.parents if parent.key[0] == "employers"),
+        ]
+        executor.migrate(before_move)
+        old_apps = executor.loader.project_state(before_move).apps
+        old_engagement = old_apps.get_model("employers", "Engagement")
+        column = dict(
+            old_engagement.objects.filter(pk__in=[e.pk for e in engagements]).values_list(
+                "pk", "programme_template_id"
+            )
         )
-    )
-    assert column == {**expected, engagements[2].pk: None}
-    # A template chosen while the old code ran is carried forward too.
-    old_engagement.objects.filter(pk=engagements[2].pk).update(programme_template_id=template.pk)
+        assert column == {**expected, engagements[2].pk: None}
+        # A template chosen while the old code ran is carried forward too.
+        old_engagement.objects.filter(pk=engagements[2].pk).update(
+            programme_template_id=template.pk
+        )
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        # Whatever happened above, later tests on this worker need today's schema.
+        latest = MigrationExecutor(connection)
+        latest.loader.build_graph()
+        latest.migrate(latest.loader.graph.leaf_nodes())
     rows = dict(EngagementProgramme.objects.values_list("engagement_id", "template_id"))
     assert rows == {**expected, engagements[2].pk: template.pk}
