@@ -9,14 +9,16 @@ PYTHON ?= $(shell for c in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/springboard
-DEMO_ENV := SPRINGBOARD_DEMO=1 DEBUG=1
+# The demo's port: `make demo PORT=8080`; links in e-mails, PDFs and QR codes follow it.
+PORT ?= 8000
+DEMO_ENV := SPRINGBOARD_DEMO=1 DEBUG=1 PORT=$(PORT)
 REFERENCE_DATA ?= ../shared/data
 XDIST ?= -n 2
 
 .PHONY: help demo test lint typecheck test-sqlite test-postgres bench messages assets install install-site upgrade clean
 
 help:
-	@echo "make demo   — install, migrate, load demo data and run http://127.0.0.1:8000 with a task worker"
+	@echo "make demo   — install, migrate, load demo data and run http://127.0.0.1:8000 (PORT=...) with a task worker"
 	@echo "make test   — ruff, import-linter, mypy, then the test suite on SQLite and on PostgreSQL"
 	@echo "make bench  — benchmarks (make bench B=P4 for one)"
 	@echo "make upgrade — refresh uv.lock within pyproject.toml's ranges, then run the suite"
@@ -58,16 +60,17 @@ demo: install-site assets
 	$(DEMO_ENV) $(BIN)/springboard migrate --no-input
 	$(DEMO_ENV) $(BIN)/springboard createcachetable
 	$(DEMO_ENV) $(BIN)/springboard compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(DEMO_ENV) $(BIN)/springboard collectstatic --no-input --clear -v0
 	@if [ -d "$(REFERENCE_DATA)" ]; then \
 		$(DEMO_ENV) $(BIN)/springboard import-reference-data "$(REFERENCE_DATA)"; \
 	else \
 		$(DEMO_ENV) $(BIN)/springboard import-reference-data --sample; \
 	fi
 	$(DEMO_ENV) $(BIN)/springboard demo-data
-	@echo "Starting the task worker and the web server on http://127.0.0.1:8000 (Ctrl-C stops both)"
+	@echo "Starting the task worker and the web server on http://127.0.0.1:$(PORT) (Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/springboard db_worker & \
-	$(DEMO_ENV) $(BIN)/springboard runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/springboard runserver --nostatic 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -360,6 +360,9 @@ def worker(database_url: str) -> dict[str, Any]:
     # Production settings: DEBUG would record every query in memory.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)
+    # Production refuses the localhost defaults of these; the benchmark sends no e-mail.
+    os.environ.setdefault("SITE_URL", "https://springboard.example")
+    os.environ.setdefault("DEFAULT_FROM_EMAIL", "Springboard <no-reply@springboard.example>")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["EMAIL"] = "console"
     import django

@@ -7,6 +7,7 @@ falling back to an unsafe default.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,7 +68,11 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make demo` serves on (PORT=...); in demo mode links in e-mails, PDFs and QR codes
+# point at it unless SITE_URL says otherwise.
+PORT = env_int("PORT", 8000)
+_LOCAL_SITE_URL = f"http://127.0.0.1:{PORT}"
+SITE_URL = os.environ.get("SITE_URL", _LOCAL_SITE_URL).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -233,7 +239,10 @@ LANGUAGES = [
     ("da", _("Danish")),
     ("nb", _("Norwegian Bokmål")),
 ]
+# First in the search order: an msgid of Django or allauth translated here overrides theirs.
 LOCALE_PATHS = [BASE_DIR / "springboard" / "locale"]
+# Unambiguous English dates ("28 Nov 2026 13:55", not "11/28/2026 1:55 p.m.").
+FORMAT_MODULE_PATH = ["springboard.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
@@ -256,11 +265,20 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if TESTING or (DEBUG and not DEMO_MODE)
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+            if DEMO_MODE
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# The demo serves what `make demo` collected (with its gzip copies) through WhiteNoise, as
+# production does, instead of the uncompressed source files: the first page stays light (U4).
+if DEMO_MODE and not TESTING:
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+# Source maps are never sent to a browser that does not ask: no need to compress them.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- background work --------------------------------------------------------------------------
@@ -303,6 +321,28 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Springboard <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+def _is_local_address(value: str) -> bool:
+    """A URL or e-mail address on this machine: what nobody outside can reach or answer."""
+    host = value.rsplit("@", 1)[-1] if "@" in value else value.split("://", 1)[-1]
+    host = host.split("/", 1)[0].rstrip(">").strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        host = host[1 : host.find("]")]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host in {"localhost", "127.0.0.1", "::1"} or host.endswith(".localhost")
+
+
+# In production, links in e-mails and on printed invitations must reach the site, and replies
+# must reach a mailbox: refuse to start with the development defaults.
+if not DEBUG and not TESTING and not DEMO_MODE:
+    for _name, _value in (("SITE_URL", SITE_URL), ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)):
+        if _is_local_address(_value):
+            raise ImproperlyConfigured(
+                f"{_name} must be set to the public address of this installation when DEBUG "
+                f"is off (it is {_value!r})."
+            )
+
 # --- security headers -------------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -338,13 +378,27 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Database sessions that ignore a cookie Django could not have issued (e.g. one with a NUL).
 SESSION_ENGINE = "springboard.core.sessions"
 
+
+def _client_errors_on_one_line(record: logging.LogRecord) -> bool:
+    """A refused request (403, 404, ...) is the client's doing, not a fault: log its one line
+    ("Forbidden (Permission denied): /path") without the traceback Django attaches."""
+    if getattr(record, "status_code", 500) < 500:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_on_one_line": {"()": lambda: _client_errors_on_one_line}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["client_errors_on_one_line"]},
+    },
 }
 
 # Where `springboard import-reference-data` looks when no path is given.

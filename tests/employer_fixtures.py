@@ -90,3 +90,33 @@ def make_import(engagement: Engagement) -> Any:
         content_sha256="0" * 64,
         headers=["name", "email"],
     )
+
+
+# HR exports with the name in two columns, as their systems write them, per language.
+SPLIT_NAME_HEADERS = {
+    "en": ["Employee ID", "First name", "Last name", "Work email", "Email", "Department"],
+    "nl": ["Personeelsnummer", "Roepnaam", "Achternaam", "E-mailadres", "Afdeling"],
+    "da": ["Medarbejdernummer", "Fornavn", "Efternavn", "E-mail", "Afdeling"],
+    "nb": ["Ansattnummer", "Fornavn", "Etternavn", "E-post", "Avdeling"],
+    "de": ["Personalnummer", "Vorname", "Nachname", "E-Mail", "Abteilung"],
+    "sv": ["Anställningsnummer", "Förnamn", "Efternamn", "E-post", "Avdelning"],
+}
+FIRST_NAMES = ("Anna", "Jan", "Søren", "Kari", "Ingrid", "Pieter", "Mette", "Ola")
+LAST_NAMES = ("Berg", "de Vries", "Jørgensen", "Nordmann", "Holm", "Jansen", "Olsen", "Haugen")
+
+
+def split_name_row(n: int, language: str, **overrides: str) -> list[str]:
+    """Row `n` of a SPLIT_NAME_HEADERS[language] file: number, first, last, (en: work e-mail),
+    e-mail, department; `overrides` by header."""
+    headers = SPLIT_NAME_HEADERS[language]
+    values = [
+        f"E{n:05d}",
+        FIRST_NAMES[n % len(FIRST_NAMES)],
+        f"{LAST_NAMES[n % len(LAST_NAMES)]} {n:03d}",
+        *([f"work{n:05d}@employer.example"] if language == "en" else []),
+        f"person{n:05d}@hr.example",
+        "Logistics",
+    ]
+    row = dict(zip(headers, values, strict=True))
+    row.update(overrides)
+    return [row[h] for h in headers]

@@ -7,10 +7,12 @@ Relations used here, beside those in tests/permission_matrix.py:
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 from springboard.employers.models import (
+    ChecklistOwner,
     Cohort,
     CohortTask,
     Engagement,
@@ -18,7 +20,7 @@ from springboard.employers.models import (
 )
 from springboard.tenancy.roles import Role
 from tests.employer_fixtures import make_import
-from tests.factories import AgencyWorld, World, make_member
+from tests.factories import AgencyWorld, World, make_employer, make_member
 
 Expectations = dict[str, dict[str, int]]
 ROLES = ("admin", "coach", "employer_contact", "candidate")
@@ -41,6 +43,23 @@ def only(role_allowed: str, ok: int) -> Expectations:
     return table
 
 
+def checklist_object(
+    *, admin: int, contact: int, contact_agency_step: int | None = None
+) -> Expectations:
+    """A cohort (or its step): admins any; an employer contact only their own employer's cohorts
+    (another employer's → 404, the lookup first) and, to tick, only the employer's steps."""
+    table = admin_object(admin)
+    table["employer_contact"] = {
+        "same_agency": contact,
+        "other_employer": 404,
+        "other_agency_object": 404,
+        "other_agency": 404,
+    }
+    if contact_agency_step is not None:
+        table["employer_contact"]["agency_step"] = contact_agency_step
+    return table
+
+
 MATRIX: dict[tuple[str, str], Expectations] = {
     ("employers:employer_list", "GET"): only("admin", 200),
     ("employers:employer_create", "GET"): only("admin", 200),
@@ -49,6 +68,7 @@ MATRIX: dict[tuple[str, str], Expectations] = {
     ("employers:checklist_template", "POST"): only("admin", 200),
     ("employers:candidate_privacy", "GET"): only("candidate", 200),
     ("employers:candidate_privacy", "POST"): only("candidate", 302),
+    ("employers:contact_cohorts", "GET"): only("employer_contact", 200),
     ("employers:employer_detail", "GET"): admin_object(200),
     ("employers:employer_edit", "GET"): admin_object(200),
     ("employers:employer_edit", "POST"): admin_object(200),
@@ -63,9 +83,11 @@ MATRIX: dict[tuple[str, str], Expectations] = {
     ("employers:enrol", "POST"): admin_object(200),
     ("employers:import_upload", "GET"): admin_object(200),
     ("employers:import_upload", "POST"): admin_object(200),
-    ("employers:cohort_detail", "GET"): admin_object(200),
+    ("employers:cohort_detail", "GET"): checklist_object(admin=200, contact=200),
     ("employers:cohort_invitation_sheet", "GET"): admin_object(302),
-    ("employers:cohort_task_toggle", "POST"): admin_object(302),
+    ("employers:cohort_task_toggle", "POST"): checklist_object(
+        admin=302, contact=302, contact_agency_step=403
+    ),
     ("employers:enrolment_invitation", "POST"): admin_object(200),
     ("employers:import_detail", "GET"): admin_object(200),
     ("employers:import_detail", "POST"): admin_object(200),
@@ -102,7 +124,13 @@ def _objects(side: AgencyWorld) -> dict[str, Any]:
     cohort = Cohort.objects.create(
         engagement=engagement, name="Round 1", notice_date=date(2026, 2, 1)
     )
-    task = CohortTask.objects.create(cohort=cohort, title="Plan", due_date=date(2026, 1, 20))
+    # The employer's step: its contact may tick it (an agency step is the "agency_step" relation).
+    task = CohortTask.objects.create(
+        cohort=cohort,
+        title="Plan",
+        due_date=date(2026, 1, 20),
+        owner_side=ChecklistOwner.EMPLOYER,
+    )
     candidate = make_member(side.agency, Role.CANDIDATE, mfa=False)
     candidate.user.set_unusable_password()
     candidate.user.save(update_fields=["password"])
@@ -130,7 +158,15 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
     if kind is None:
         return {"agency_slug": slug}
     side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
-    return {"agency_slug": slug, "public_id": _objects(side)[kind].public_id}
+    if relation == "other_employer":
+        # Agency A's own data, but another employer's engagement than the contact's.
+        side = dataclasses.replace(side, employer=make_employer(side.agency, "Other employer"))
+    objects = _objects(side)
+    if relation == "agency_step":
+        objects["task"] = CohortTask.objects.create(
+            cohort=objects["cohort"], title="Agency step", due_date=date(2026, 1, 21)
+        )
+    return {"agency_slug": slug, "public_id": objects[kind].public_id}
 
 
 # --- the API (namespace "api", shared with other apps) ---------------------------------------

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from springboard.programmes.content import load_shipped_templates
 from springboard.programmes.models import (
+    BulkStart,
     Intake,
     PlanItem,
     PlanItemKind,
@@ -25,7 +26,7 @@ from springboard.programmes.models import (
     ProgrammeTemplateVersion,
 )
 from springboard.programmes.services import intake_complete, template_version_create
-from tests.employer_fixtures import make_engagement
+from tests.employer_fixtures import make_cohort, make_engagement
 from tests.factories import AgencyWorld, World, make_programme
 
 Expectations = dict[str, dict[str, int]]
@@ -105,8 +106,9 @@ PAGE_ROWS: dict[tuple[str, str], Expectations] = {
     ("programmes:intake", "POST"): on_programme(admin=200, coach=200, candidate=403),
     ("programmes:transition", "GET"): on_programme(admin=200, coach=200, candidate=403),
     ("programmes:transition", "POST"): on_programme(admin=200, coach=200, candidate=403),
-    ("programmes:coaches", "GET"): on_programme(admin=200, coach=403, candidate=403),
-    ("programmes:coaches", "POST"): on_programme(admin=200, coach=403, candidate=403),
+    # Admins for any programme; coaches for the candidates they coach (co-coach, hand over).
+    ("programmes:coaches", "GET"): on_programme(admin=200, coach=200, candidate=403),
+    ("programmes:coaches", "POST"): on_programme(admin=200, coach=200, candidate=403),
     ("programmes:task_done", "POST"): on_programme(admin=403, coach=302, candidate=302),
     ("programmes:item_add", "GET"): on_programme(admin=200, coach=200, candidate=403),
     ("programmes:item_add", "POST"): on_programme(admin=200, coach=200, candidate=403),
@@ -119,6 +121,13 @@ PAGE_ROWS: dict[tuple[str, str], Expectations] = {
     ("programmes:engagement_template", "GET"): on_engagement(200),
     # An empty form keeps "no template": saved, back to the engagement.
     ("programmes:engagement_template", "POST"): on_engagement(302),
+    # Bulk start, admins only: a cohort's or an engagement's people, then its progress page.
+    # An empty POST is refused by the form (200, nothing started).
+    ("programmes:bulk_start_cohort", "GET"): on_engagement(200),
+    ("programmes:bulk_start_cohort", "POST"): on_engagement(200),
+    ("programmes:bulk_start_engagement", "GET"): on_engagement(200),
+    ("programmes:bulk_start_engagement", "POST"): on_engagement(200),
+    ("programmes:bulk_start_detail", "GET"): on_engagement(200),
 }
 
 # The API's rows, by the url_name given in springboard/programmes/api.py. The namespace is the
@@ -177,7 +186,9 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
 }
 
 _TEMPLATE_URLS = {"template_detail", "template_edit"}
-_ENGAGEMENT_URLS = {"engagement_template"}
+_ENGAGEMENT_URLS = {"engagement_template", "bulk_start_engagement"}
+_COHORT_URLS = {"bulk_start_cohort"}
+_BULK_START_URLS = {"bulk_start_detail"}
 _PROGRAMME_URLS = {
     "detail",
     "intake",
@@ -238,6 +249,22 @@ def _template_for(relation: str, world: World) -> ProgrammeTemplate:
     return shipped
 
 
+def _bulk_start_for(side: AgencyWorld) -> BulkStart:
+    """A recorded bulk start of `side` (its task not run: the matrix only reads the page)."""
+    load_shipped_templates(ProgrammeTemplate, ProgrammeTemplateVersion)
+    version = ProgrammeTemplateVersion.objects.filter(template__agency=None).first()
+    assert version is not None
+    engagement = make_engagement(side)
+    return BulkStart.objects.create(
+        agency=side.agency,
+        engagement=engagement,
+        template_version=version,
+        start_date=engagement.start_date,
+        coach_capacity=10,
+        requested_by=side.admin,
+    )
+
+
 def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
     short = name.rsplit(":", 1)[-1]
     slug = world.b.agency.slug if relation == "other_agency" else world.a.agency.slug
@@ -247,6 +274,12 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
     elif short in _ENGAGEMENT_URLS:
         side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
         kwargs["public_id"] = make_engagement(side).public_id
+    elif short in _COHORT_URLS:
+        side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
+        kwargs["public_id"] = make_cohort(make_engagement(side)).public_id
+    elif short in _BULK_START_URLS:
+        side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
+        kwargs["public_id"] = _bulk_start_for(side).public_id
     elif short in _PROGRAMME_URLS:
         programme = _programme_for(relation, world)
         key = "programme_id" if short in _API_URLS else "public_id"

@@ -21,6 +21,9 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "springboard.example",
     "DEBUG": "0",
     "DATABASE_URL": "sqlite:////tmp/springboard-deploy-check.sqlite3",
+    # Production refuses to start with the localhost defaults of these two.
+    "SITE_URL": "https://springboard.example",
+    "DEFAULT_FROM_EMAIL": "Springboard <no-reply@springboard.example>",
 }
 
 

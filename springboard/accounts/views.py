@@ -45,7 +45,11 @@ def invitation_accept(request: HttpRequest, agency_slug: str, token: str) -> Htt
             )
         return redirect(request.path)
     form = (
-        InvitationSignupForm(request.POST or None, needs_code=needs_code)
+        InvitationSignupForm(
+            request.POST or None,
+            needs_code=needs_code,
+            initial={"full_name": invitation.full_name},  # the name HR or the admin supplied
+        )
         if signed_in is None
         else None
     )

@@ -6,7 +6,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from springboard.employers.importing.fields import FIELDS
+from springboard.employers.importing.fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    LAST_FIRST,
+    NAME_ORDER_KEY,
+    HeaderHint,
+    header_hints,
+    missing_fields,
+    uses_name_parts,
+)
 from springboard.employers.importing.reading import MAX_UPLOAD_BYTES
 from springboard.employers.models import ChecklistOwner, Cohort, Engagement, ReportingLevel
 from springboard.lib.dates import BoundedDateField
@@ -143,26 +152,54 @@ class ImportUploadForm(forms.Form):
 
 
 class ColumnMappingForm(forms.Form):
-    """One select per field, listing the file's own column headers."""
+    """One select per field, listing the file's own column headers; Name may instead come from
+    first and last name columns, and a Name column may be written "Last, First"."""
 
     def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.headers = headers
         choices = [("", _("— not in the file —")), *((h, h) for h in headers if h)]
         for item in FIELDS:
+            # Name or first + last name: which is required is decided in clean().
             self.fields[item.key] = forms.ChoiceField(
-                label=item.label, choices=choices, required=item.required
+                label=item.label,
+                choices=choices,
+                required=item.required and item.key != "full_name",
             )
+            if item.key == "full_name":
+                self.fields[NAME_ORDER_KEY] = forms.ChoiceField(
+                    label=_("The Name column is written as"),
+                    choices=[
+                        ("", _("First name Last name (Anna Berg)")),
+                        (LAST_FIRST, _("Last name, First name (Berg, Anna)")),
+                    ],
+                    required=False,
+                )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         seen: dict[str, str] = {}
         for key, header in list(cleaned.items()):  # add_error() removes the key
-            if not header:
+            if not header or key not in FIELDS_BY_KEY:
                 continue
             if header in seen:
                 self.add_error(key, _("This column is already used for another field."))
             seen[header] = key
+        chosen = {k: v for k, v in cleaned.items() if k in FIELDS_BY_KEY and v}
+        for field in missing_fields(chosen):
+            if field.key in self.fields and field.key not in self.errors:
+                self.add_error(field.key, _("Choose a column for this field."))
+        if chosen.get("full_name") and uses_name_parts(chosen):
+            self.add_error(
+                "full_name",
+                _("Leave Name empty when first and last name have their own columns."),
+            )
         return cleaned
+
+    def header_hints(self) -> list[HeaderHint]:
+        """The file's headers, the field each is chosen for, and the fields each could be."""
+        mapping = {k: v for k, v in self.initial.items() if isinstance(v, str)}
+        return header_hints(self.headers, mapping)
 
 
 class ChecklistItemForm(forms.Form):

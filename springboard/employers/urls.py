@@ -37,4 +37,5 @@ urlpatterns = [
     path("imports/<uuid:public_id>/errors.csv", views.import_errors, name="import_errors"),
     path("settings/checklist/", views.checklist_template, name="checklist_template"),
     path("my/privacy/", views.candidate_privacy, name="candidate_privacy"),
+    path("my/cohorts/", views.contact_cohorts, name="contact_cohorts"),
 ]

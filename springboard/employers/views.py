@@ -4,6 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -23,7 +24,7 @@ from springboard.employers.forms import (
 from springboard.employers.importing.fields import FIELDS
 from springboard.employers.importing.report import error_report_csv
 from springboard.employers.invitation_sheet import SheetEntry, invitation_sheet_pdf
-from springboard.employers.models import ImportStatus
+from springboard.employers.models import ChecklistOwner, ImportStatus
 from springboard.employers.selectors import (
     checklist_items_of,
     cohort_tasks,
@@ -207,17 +208,26 @@ def cohort_create(request: HttpRequest, agency_slug: str, public_id: UUID) -> Ht
 
 @require_GET
 def cohort_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
-    cohort = access.get_cohort(request, public_id, need=Cap.MANAGE_EMPLOYERS)
-    search = request.GET.get("q", "")[:100]
-    page = paginate(request, enrolments_of(cohort.engagement, cohort=cohort, search=search))
-    context = {
+    """The cohort page: an admin's (checklist and people), or an employer contact's (the
+    checklist only, with the employer's steps to tick; no names)."""
+    cohort = access.get_checklist_cohort(request, public_id)
+    viewer = tenancy_access.current_membership(request)
+    manage = viewer.has(Cap.MANAGE_EMPLOYERS)
+    context: dict[str, Any] = {
         "cohort": cohort,
         "engagement": cohort.engagement,
         "tasks": cohort_tasks(cohort),
-        "page": page,
-        "search": search,
-        "query": query_without_page(request),
+        "can_manage": manage,
+        "can_start_programmes": viewer.has(Cap.MANAGE_PROGRAMMES),
     }
+    if not manage:
+        return render(request, "employers/cohort_checklist.html", context)
+    search = request.GET.get("q", "")[:100]
+    context.update(
+        page=paginate(request, enrolments_of(cohort.engagement, cohort=cohort, search=search)),
+        search=search,
+        query=query_without_page(request),
+    )
     if _htmx(request):
         return render(request, "employers/cohort_detail.html#enrolment-table", context)
     return render(request, "employers/cohort_detail.html", context)
@@ -225,16 +235,37 @@ def cohort_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> Ht
 
 @require_POST
 def cohort_task_toggle(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
-    task = access.get_cohort_task(request, public_id, need=Cap.MANAGE_EMPLOYERS)
+    task = access.get_checklist_task(request, public_id)
+    viewer = tenancy_access.current_membership(request)
     task = services.cohort_task_set_done(
-        task=task,
-        actor=tenancy_access.current_membership(request),
-        done=request.POST.get("done") == "1",
+        task=task, actor=viewer, done=request.POST.get("done") == "1"
     )
     if _htmx(request):
-        return render(request, "employers/cohort_detail.html#task-row", {"task": task})
+        return render(
+            request,
+            "employers/cohort_detail.html#task-row",
+            {"task": task, "can_manage": viewer.has(Cap.MANAGE_EMPLOYERS)},
+        )
     return redirect(
         "employers:cohort_detail", agency_slug=agency_slug, public_id=task.cohort.public_id
+    )
+
+
+@require_GET
+def contact_cohorts(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    """An employer contact's cohorts with their preparation checklists' progress."""
+    cohorts = access.own_cohorts(request).annotate(
+        steps=Count("tasks"),
+        steps_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
+        employer_steps_open=Count(
+            "tasks",
+            filter=Q(tasks__owner_side=ChecklistOwner.EMPLOYER, tasks__done_at__isnull=True),
+        ),
+    )
+    return render(
+        request,
+        "employers/contact_cohorts.html",
+        {"cohorts": cohorts.order_by("notice_date", "name")},
     )
 
 

@@ -17,6 +17,29 @@ class NavItem(NamedTuple):
     active: bool
 
 
+class NavGroup(NamedTuple):
+    """A dropdown of the menu; `items` are the ones the viewer's role may open."""
+
+    label: str
+    items: list[NavItem]
+    active: bool
+
+
+# A role with more items than this gets them grouped into dropdowns (the admin's eight items,
+# the language select and the user menu do not fit one line at 1280 px); smaller menus stay flat.
+FLAT_MENU_MAX = 5
+
+# Menu groups: item URL name → group label. An item outside this table, or alone in its group
+# for the viewer's role, is a plain link.
+_GROUP_OF: dict[str, Any] = {
+    "tenancy:members": _("People"),
+    "programmes:caseload": _("People"),
+    "programmes:templates": _("Programmes"),
+    "taxonomy:occupation_search": _("Programmes"),
+    "employers:checklist_template": _("Settings"),
+    "privacy:audit": _("Settings"),
+}
+
 # (label, URL name, capability needed, URL names that highlight the item)
 _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
     (_("Home"), "home:agency", Cap.VIEW_HOME, frozenset({"home:agency"})),
@@ -107,14 +130,40 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
 )
 
 
+def _grouped(items: list[tuple[str, NavItem]]) -> list[NavItem | NavGroup]:
+    """Items in menu order, those of a group gathered into one dropdown where the first one was."""
+    members: dict[str, list[NavItem]] = {}
+    for url_name, item in items:
+        if url_name in _GROUP_OF:
+            members.setdefault(str(_GROUP_OF[url_name]), []).append(item)
+    entries: list[NavItem | NavGroup] = []
+    placed: set[str] = set()
+    for url_name, item in items:
+        group = str(_GROUP_OF[url_name]) if url_name in _GROUP_OF else None
+        if group is None or len(members[group]) == 1:
+            entries.append(item)
+        elif group not in placed:
+            placed.add(group)
+            entries.append(NavGroup(group, members[group], any(i.active for i in members[group])))
+    return entries
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The navigation for the viewer's role in the current agency (none outside an agency)."""
+    """The navigation for the viewer's role in the current agency (none outside an agency).
+
+    `nav_items` is the flat list; `nav_entries` is what the menu shows: links and, for a role
+    with many items, dropdown groups (`NavGroup`).
+    """
     membership = getattr(request, "membership", None)
-    nav: list[NavItem] = []
+    visible: list[tuple[str, NavItem]] = []
     if membership is not None:
         current = request.resolver_match.view_name if request.resolver_match else ""
         for label, url_name, cap, highlights in _TENANT_NAV:
             if membership.has(cap):
                 url = reverse(url_name, kwargs={"agency_slug": membership.agency.slug})
-                nav.append(NavItem(str(label), url, current in highlights))
-    return {"nav_items": nav}
+                visible.append((url_name, NavItem(str(label), url, current in highlights)))
+    nav = [item for _name, item in visible]
+    entries: list[NavItem | NavGroup] = (
+        list(nav) if len(nav) <= FLAT_MENU_MAX else _grouped(visible)
+    )
+    return {"nav_items": nav, "nav_entries": entries}

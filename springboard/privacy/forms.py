@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from springboard.lib.dates import BoundedDateField
+from springboard.privacy.actions import action_label
 
 
 class AuditFilterForm(forms.Form):
@@ -22,7 +23,8 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
-        action_field.choices = [("", _("All actions")), *((a, a) for a in actions)]
+        labelled = sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1].casefold())
+        action_field.choices = [("", _("All actions")), *labelled]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

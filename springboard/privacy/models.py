@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from springboard.privacy.actions import action_label, target_label
+
 
 class AuditEvent(models.Model):
     agency = models.ForeignKey(
@@ -35,3 +37,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the reader's language ("Programme started" for `programme.create`)."""
+        return action_label(self.action)
+
+    @property
+    def target_label(self) -> str:
+        """What the event is about, in the reader's language ("Programme")."""
+        return target_label(self.target_type) if self.target_type else ""

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from springboard.programmes.models import PlanItem, Programme, ProgrammeTemplate
+from springboard.programmes.models import BulkStart, PlanItem, Programme, ProgrammeTemplate
 from springboard.programmes.selectors import programmes_visible_to, templates_of
 from springboard.tenancy.access import current_membership
 from springboard.tenancy.roles import Cap
@@ -53,3 +53,17 @@ def get_template(request: HttpRequest, public_id: UUID, *, need: Cap) -> Program
     if not viewer.has(need):
         raise PermissionDenied
     return template
+
+
+def get_bulk_start(request: HttpRequest, public_id: UUID, *, need: Cap) -> BulkStart:
+    viewer = current_membership(request)
+    bulk = (
+        BulkStart.objects.select_related("engagement__employer", "cohort", "template_version")
+        .filter(agency=viewer.agency, public_id=public_id)
+        .first()
+    )
+    if bulk is None:
+        raise Http404
+    if not viewer.has(need):
+        raise PermissionDenied
+    return bulk

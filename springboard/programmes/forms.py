@@ -313,21 +313,22 @@ class PlanItemAddForm(BootstrapMixin, forms.Form):
 _SCORES = [(n, str(n)) for n in range(1, 6)]
 
 
+def _score_field(label: Any) -> forms.TypedChoiceField:
+    # Radio buttons with none chosen: a quick submit must not record the worst score.
+    return forms.TypedChoiceField(
+        label=label,
+        choices=_SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose an answer.")},
+    )
+
+
 class CheckInForm(BootstrapMixin, forms.Form):
-    mood = forms.TypedChoiceField(
-        label=_("How is your mood this week? (1 = very low, 5 = very good)"),
-        choices=_SCORES,
-        coerce=int,
-    )
-    energy = forms.TypedChoiceField(
-        label=_("How is your energy? (1 = exhausted, 5 = full of energy)"),
-        choices=_SCORES,
-        coerce=int,
-    )
-    confidence = forms.TypedChoiceField(
-        label=_("How confident are you about the future? (1 = not at all, 5 = very)"),
-        choices=_SCORES,
-        coerce=int,
+    mood = _score_field(_("How is your mood this week? (1 = very low, 5 = very good)"))
+    energy = _score_field(_("How is your energy? (1 = exhausted, 5 = full of energy)"))
+    confidence = _score_field(
+        _("How confident are you about the future? (1 = not at all, 5 = very)")
     )
     comment = forms.CharField(
         label=_("Anything you want your coach to know"),
@@ -339,6 +340,14 @@ class CheckInForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._style()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if any(name in self.errors for name in ("mood", "energy", "confidence")):
+            raise forms.ValidationError(
+                _("Answer all three questions before you send the check-in.")
+            )
+        return cleaned
 
 
 class ConsentForm(forms.Form):
@@ -393,3 +402,68 @@ class EngagementTemplateForm(BootstrapMixin, forms.Form):
             pk__in=[v.template_id for v in versions]
         ).order_by("key")
         self._style()
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        label = obj.candidate.display_name
+        return f"{label} ({obj.employee_number})" if obj.employee_number else label
+
+
+class BulkStartForm(BootstrapMixin, forms.Form):
+    """Start programmes for the chosen people (all, unless unticked) in one step."""
+
+    enrolments = PeopleField(
+        label=_("People without a programme"),
+        queryset=Enrolment.objects.none(),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    template_version = VersionChoiceField(
+        label=_("Programme template"),
+        queryset=ProgrammeTemplateVersion.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("Leave empty to use the template chosen for the engagement."),
+    )
+    start_date = BoundedDateField(label=_("Start date"), widget=_DATE)
+    coach_capacity = forms.IntegerField(
+        label=_("Most running programmes per coach"),
+        min_value=1,
+        max_value=1000,
+        help_text=_(
+            "Coaches are assigned in turn, a coach who speaks the person's language first, "
+            "until each has this many running programmes; the rest start without a coach."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        enrolments: Any,
+        versions: list[ProgrammeTemplateVersion],
+        engagement_template_id: int | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        people = self.fields["enrolments"]
+        assert isinstance(people, forms.ModelMultipleChoiceField)
+        people.queryset = enrolments
+        version = self.fields["template_version"]
+        assert isinstance(version, forms.ModelChoiceField)
+        version.queryset = ProgrammeTemplateVersion.objects.filter(pk__in=[v.pk for v in versions])
+        newest = {v.template_id: v for v in versions}
+        self.default_version = (
+            newest.get(engagement_template_id) if engagement_template_id is not None else None
+        )
+        if self.default_version is None:
+            version.required = True
+            version.help_text = _("The engagement has no programme template: choose one.")
+        self._style()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("template_version") and self.default_version is not None:
+            cleaned["template_version"] = self.default_version
+        return cleaned

@@ -560,3 +560,63 @@ class EngagementProgramme(models.Model):
         """The name of the template's newest version, in the active language."""
         newest = self.template.versions.order_by("-number").first()
         return str(newest.name) if newest is not None else self.template.key
+
+
+class BulkStartStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Starting programmes")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BulkStart(models.Model):
+    """Programmes started in one step for the people of an engagement (or one of its cohorts):
+    the request and its progress, polled by the page while the task runs (`services/bulk_start`).
+    `enrolment_ids` are the chosen enrolments; people who already have a programme when the task
+    reaches them are skipped, so running it again starts nobody twice."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    engagement = models.ForeignKey(
+        "employers.Engagement", on_delete=models.CASCADE, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "employers.Cohort", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    template_version = models.ForeignKey(
+        ProgrammeTemplateVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(_("start date"))
+    coach_capacity = models.PositiveSmallIntegerField(_("most running programmes per coach"))
+    enrolment_ids = models.JSONField(default=list)
+    requested_by = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=8, choices=BulkStartStatus.choices, default=BulkStartStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    started = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    without_coach = models.PositiveIntegerField(default=0)
+    # [{"name": display name, "message": why}] — one entry per person not started.
+    failures = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Bulk start {self.public_id}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total:
+            return 100 if self.state == BulkStartStatus.DONE else 0
+        return min(100, round(100 * self.processed / self.total))
+
+    @property
+    def running(self) -> bool:
+        return self.state in (BulkStartStatus.QUEUED, BulkStartStatus.RUNNING)

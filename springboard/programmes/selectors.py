@@ -27,10 +27,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from springboard.employers.models import Cohort, Engagement, Enrolment
 from springboard.privacy.services import audit_record
 from springboard.programmes.models import (
     RUNNING_STATUSES,
     ActivityEntry,
+    BulkStart,
     Intake,
     PlanItem,
     PlanItemKind,
@@ -391,3 +393,26 @@ def candidate_home(candidate: Membership) -> dict[str, Any]:
         "can_tick": candidate.has(Cap.TICK_TASKS),
         "can_edit": False,
     }
+
+
+def enrolments_without_programme(
+    engagement: Engagement, *, cohort: Cohort | None = None
+) -> QuerySet[Enrolment]:
+    """The enrolled people of an engagement (or one cohort) who have no programme yet, with an
+    active membership: whom a bulk start may start."""
+    enrolments = Enrolment.objects.select_related("candidate__user").filter(
+        engagement=engagement, programme__isnull=True, candidate__is_active=True
+    )
+    if cohort is not None:
+        enrolments = enrolments.filter(cohort=cohort)
+    return enrolments.order_by("candidate__full_name", "pk")
+
+
+def bulk_starts_of(
+    engagement: Engagement, *, cohort: Cohort | None = None, limit: int = 5
+) -> list[BulkStart]:
+    """The newest bulk starts of an engagement (or cohort), for its bulk-start page."""
+    starts = BulkStart.objects.filter(engagement=engagement)
+    if cohort is not None:
+        starts = starts.filter(cohort=cohort)
+    return list(starts.order_by("-created_at")[:limit])

@@ -13,6 +13,13 @@ urlpatterns = [
         views.engagement_template,
         name="engagement_template",
     ),
+    path("cohorts/<uuid:public_id>/start/", views.bulk_start_cohort, name="bulk_start_cohort"),
+    path(
+        "engagements/<uuid:public_id>/start/",
+        views.bulk_start_engagement,
+        name="bulk_start_engagement",
+    ),
+    path("bulk-starts/<uuid:public_id>/", views.bulk_start_detail, name="bulk_start_detail"),
     path("templates/<uuid:public_id>/", views.template_detail, name="template_detail"),
     path("templates/<uuid:public_id>/edit/", views.template_edit, name="template_edit"),
     path("<uuid:public_id>/", views.detail, name="detail"),

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.employers import access as employer_access
+from springboard.employers.models import Cohort, Engagement
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
 from springboard.programmes import access, engagement_settings, selectors, services
 from springboard.programmes.forms import (
+    BulkStartForm,
     CaseloadFilterForm,
     CheckInForm,
     CoachesForm,
@@ -122,6 +126,7 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         and intake is None
         and programme.status in (ProgrammeStatus.INVITED, ProgrammeStatus.INTAKE),
         "can_manage": viewer.has(Cap.MANAGE_PROGRAMMES),
+        "can_assign_coaches": viewer.has(Cap.ASSIGN_COACHES),
         "activity": selectors.activity_of(programme),
         "coaches": selectors.coaches_of(programme),
         "can_tick": viewer.has(Cap.TICK_TASKS),
@@ -183,7 +188,9 @@ def transition(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 def coaches(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
-    programme = access.get_programme(request, public_id, need=Cap.MANAGE_PROGRAMMES)
+    """Who coaches a candidate: an admin for any programme; a coach for the programmes they
+    coach (adding a co-coach, or handing over by unticking themself, but never leaving none)."""
+    programme = access.get_programme(request, public_id, need=Cap.ASSIGN_COACHES)
     viewer = current_membership(request)
     form = CoachesForm(
         request.POST or None,
@@ -191,14 +198,16 @@ def coaches(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResp
         initial={"coaches": [m.public_id for m in selectors.coaches_of(programme)]},
     )
     if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["coaches"])
         try:
-            services.programme_assign_coaches(
-                programme=programme, actor=viewer, coaches=list(form.cleaned_data["coaches"])
-            )
+            services.programme_assign_coaches(programme=programme, actor=viewer, coaches=chosen)
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Coaches saved."))
+            if viewer.role == Role.COACH and viewer not in chosen:
+                # Handed over: the programme is no longer in this coach's caseload.
+                return redirect("programmes:caseload", agency_slug=agency_slug)
             return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
     return render(request, "programmes/coaches.html", {"programme": programme, "form": form})
 
@@ -207,26 +216,39 @@ def coaches(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResp
 def task_done(
     request: HttpRequest, agency_slug: str, public_id: UUID, item_id: UUID
 ) -> HttpResponse:
+    """Tick a task off or reopen it. With htmx the answer is the row (focused, with an Undo
+    button unless this was the undo) and the progress boxes, swapped out of band."""
     item = access.get_plan_item(request, public_id, item_id, need=Cap.TICK_TASKS)
     viewer = current_membership(request)
+    done = request.POST.get("done") == "1"
+    was_done = item.is_done
     error = ""
     try:
-        item = services.plan_item_set_done(
-            item=item, actor=viewer, done=request.POST.get("done") == "1"
-        )
+        item = services.plan_item_set_done(item=item, actor=viewer, done=done)
     except DomainError as failure:
         error = failure.message
+    changed = not error and item.is_done != was_done
     if request.headers.get("HX-Request"):
+        programme = item.programme
+        detail_path = reverse(
+            "programmes:detail", kwargs={"agency_slug": agency_slug, "public_id": public_id}
+        )
         context = {
             "task": item,
-            "programme": item.programme,
+            "programme": programme,
             "can_tick": True,
             "can_edit": viewer.has(Cap.EDIT_PLAN),
             "error": error,
+            "focus_row": True,
+            "undo": changed and request.POST.get("undo") != "1",
+            "plan": selectors.plan_of(programme),
+            "on_detail": urlsplit(request.headers.get("HX-Current-URL", "")).path == detail_path,
         }
-        return render(request, "programmes/_plan.html#task-row", context)
+        return render(request, "programmes/_plan.html#task-response", context)
     if error:
         messages.error(request, error)
+    elif changed:
+        messages.success(request, _("Marked as done.") if done else _("Reopened."))
     if viewer.role == Role.CANDIDATE:
         return redirect("home:agency", agency_slug=agency_slug)
     return redirect("programmes:detail", agency_slug=agency_slug, public_id=public_id)
@@ -460,3 +482,74 @@ def engagement_template(request: HttpRequest, agency_slug: str, public_id: UUID)
     return render(
         request, "programmes/engagement_template.html", {"form": form, "engagement": engagement}
     )
+
+
+# --- starting many programmes at once -----------------------------------------------------
+
+
+def _bulk_start_form_view(
+    request: HttpRequest, agency_slug: str, engagement: Engagement, cohort: Cohort | None
+) -> HttpResponse:
+    viewer = current_membership(request)
+    people = selectors.enrolments_without_programme(engagement, cohort=cohort)
+    form = BulkStartForm(
+        request.POST or None,
+        enrolments=people,
+        versions=selectors.latest_versions(viewer.agency),
+        engagement_template_id=engagement_settings.engagement_template_id(engagement.pk),
+        initial={
+            "enrolments": [enrolment.public_id for enrolment in people],
+            "start_date": timezone.localdate(),
+            "coach_capacity": services.DEFAULT_COACH_CAPACITY,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            bulk = services.bulk_start_create(
+                engagement=engagement,
+                cohort=cohort,
+                actor=viewer,
+                template_version=form.cleaned_data["template_version"],
+                enrolments=list(form.cleaned_data["enrolments"]),
+                start_date=form.cleaned_data["start_date"],
+                coach_capacity=form.cleaned_data["coach_capacity"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect(
+                "programmes:bulk_start_detail", agency_slug=agency_slug, public_id=bulk.public_id
+            )
+    context = {
+        "form": form,
+        "engagement": engagement,
+        "cohort": cohort,
+        "people_count": people.count(),
+        "default_version": form.default_version,
+        "recent": selectors.bulk_starts_of(engagement, cohort=cohort),
+    }
+    return render(request, "programmes/bulk_start.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_start_cohort(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    """Start programmes for the people of a cohort (linked from the cohort and import pages)."""
+    cohort = employer_access.get_cohort(request, public_id, need=Cap.MANAGE_PROGRAMMES)
+    return _bulk_start_form_view(request, agency_slug, cohort.engagement, cohort)
+
+
+@require_http_methods(["GET", "POST"])
+def bulk_start_engagement(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    """Start programmes for the people of an engagement (an import without a cohort)."""
+    engagement = employer_access.get_engagement(request, public_id, need=Cap.MANAGE_PROGRAMMES)
+    return _bulk_start_form_view(request, agency_slug, engagement, None)
+
+
+@require_GET
+def bulk_start_detail(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    """A bulk start's progress, polled with htmx while the task runs."""
+    bulk = access.get_bulk_start(request, public_id, need=Cap.MANAGE_PROGRAMMES)
+    context = {"bulk": bulk}
+    if request.headers.get("HX-Request"):
+        return render(request, "programmes/bulk_start_detail.html#bulk-state", context)
+    return render(request, "programmes/bulk_start_detail.html", context)

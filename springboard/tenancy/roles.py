@@ -34,9 +34,13 @@ class Cap(StrEnum):
     ENROL_CANDIDATES = "enrol_candidates"
     MANAGE_CHECKLISTS = "manage_checklists"
     GIVE_EMPLOYER_CONSENT = "give_employer_consent"
+    # An employer contact: their own employer's cohorts' checklists; ticks the employer's steps.
+    EMPLOYER_CHECKLIST = "employer_checklist"
     # Programmes: which programmes a person reaches is decided by scope (programmes/access.py).
     VIEW_PROGRAMME = "view_programme"
     MANAGE_PROGRAMMES = "manage_programmes"
+    # Who coaches a programme: admins for any, coaches for programmes they coach (scope).
+    ASSIGN_COACHES = "assign_coaches"
     MANAGE_PROGRAMME_TEMPLATES = "manage_programme_templates"
     RUN_INTAKE = "run_intake"
     EDIT_PLAN = "edit_plan"
@@ -56,6 +60,7 @@ ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
                 Cap.VIEW_CASELOAD,
                 Cap.VIEW_PROGRAMME,
                 Cap.MANAGE_PROGRAMMES,
+                Cap.ASSIGN_COACHES,
                 Cap.MANAGE_PROGRAMME_TEMPLATES,
                 Cap.RUN_INTAKE,
                 Cap.EDIT_PLAN,
@@ -70,6 +75,7 @@ ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
                 Cap.VIEW_HOME,
                 Cap.VIEW_CASELOAD,
                 Cap.VIEW_PROGRAMME,
+                Cap.ASSIGN_COACHES,
                 Cap.RUN_INTAKE,
                 Cap.EDIT_PLAN,
                 Cap.TICK_TASKS,
@@ -77,7 +83,9 @@ ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
                 Cap.VIEW_WELLBEING,
             }
         ),
-        Role.EMPLOYER_CONTACT: frozenset({Cap.VIEW_HOME, Cap.VIEW_EMPLOYER_AGGREGATES}),
+        Role.EMPLOYER_CONTACT: frozenset(
+            {Cap.VIEW_HOME, Cap.VIEW_EMPLOYER_AGGREGATES, Cap.EMPLOYER_CHECKLIST}
+        ),
         Role.CANDIDATE: frozenset(
             {
                 Cap.VIEW_HOME,

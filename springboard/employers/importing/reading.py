@@ -47,6 +47,9 @@ class ImportFileError(Exception):
 class Table:
     headers: list[str]
     rows: list[list[str]]  # data rows only; row i is spreadsheet row i + 2
+    # (row index, column index) of XLSX formula cells without a saved result: openpyxl reads
+    # them as empty, which they are not; validation reports those in a chosen column.
+    unsaved_formulas: frozenset[tuple[int, int]] = frozenset()
 
 
 def detect_kind(file_name: str, content: bytes) -> str:
@@ -90,9 +93,13 @@ def read_table(content: bytes, kind: str) -> Table:
         raise ImportFileError(
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
-    raw_rows = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+    # sheet row number → column indexes of formula cells without a saved result (XLSX only);
+    # filled by _xlsx_rows before it yields the first row.
+    unsaved_by_row: dict[int, list[int]] = {}
+    raw_rows = _xlsx_rows(content, unsaved_by_row) if kind == "xlsx" else _csv_rows(content)
     headers: list[str] | None = None
     rows: list[list[str]] = []
+    unsaved: set[tuple[int, int]] = set()
     walk_limit = max_rows_walked()
     for walked, raw in enumerate(raw_rows, start=1):
         if walked > walk_limit:
@@ -106,7 +113,9 @@ def read_table(content: bytes, kind: str) -> Table:
                 )
                 % {"row": walked}
             )
-        while cells and not cells[-1]:  # spreadsheets pad rows to the widest one
+        unsaved_columns = unsaved_by_row.get(walked, ())
+        width = max(unsaved_columns, default=-1) + 1
+        while len(cells) > width and not cells[-1]:  # spreadsheets pad rows to the widest one
             cells.pop()
         if headers is None:
             if not any(cells):
@@ -117,8 +126,9 @@ def read_table(content: bytes, kind: str) -> Table:
                     _("The file has more than %(n)s columns.") % {"n": MAX_COLUMNS}
                 )
             continue
-        if not any(cells):
+        if not any(cells) and not unsaved_columns:
             continue
+        unsaved.update((len(rows), column) for column in unsaved_columns)
         rows.append(cells)
         if len(rows) > MAX_ROWS:
             raise ImportFileError(
@@ -129,7 +139,7 @@ def read_table(content: bytes, kind: str) -> Table:
         raise ImportFileError(_("The file is empty."))
     if not rows:
         raise ImportFileError(_("The file has a header row but no people in it."))
-    return Table(headers=headers, rows=rows)
+    return Table(headers=headers, rows=rows, unsaved_formulas=frozenset(unsaved))
 
 
 def _decode(content: bytes) -> str:
@@ -191,7 +201,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+def _xlsx_rows(content: bytes, unsaved: dict[int, list[int]]) -> Iterator[list[str]]:
+    """The first sheet's rows, one per sheet row (openpyxl fills gaps with empty rows); first
+    `unsaved` is filled with the sheet's formula cells that have no saved result."""
     _check_zip(content)
     try:
         _count_sheet_elements(content)
@@ -223,6 +235,9 @@ def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
         # so the walk is bounded by read_table's count of rows walked instead.
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
+        part = getattr(sheet, "_worksheet_path", None)
+        if isinstance(part, str):
+            unsaved.update(_unsaved_formulas(content, part.lstrip("/")))
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
             row_number += 1
             yield [_cell_text(value) for value in row]
@@ -284,6 +299,44 @@ def _count_sheet_elements(content: bytes) -> None:
                     if not chunk:
                         break
                     tail = data[cut:]
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?f[\s/>]")
+_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]{0,30}:)?c>)", re.S
+)
+_CELL_REF = re.compile(rb"\sr=[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+_STRING_RESULT = re.compile(rb"\st=[\"']str[\"']")
+_VALUE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?v[\s/>]")
+_SAVED_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?v>[^<]")
+
+
+def _unsaved_formulas(content: bytes, part: str) -> dict[int, list[int]]:
+    """Sheet row → column indexes of the formula cells in a sheet's XML without a saved result
+    (`<f>` without a `<v>` value), as files written by programs rather than by a spreadsheet
+    have. openpyxl's data_only read gives None for them, as for an empty cell. A formula whose
+    saved result is an empty text (t="str" with an empty `<v>`) is an empty cell indeed."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        try:
+            data = archive.read(part)
+        except KeyError:
+            return {}
+    found: dict[int, list[int]] = {}
+    if not _FORMULA_TAG.search(data):
+        return found
+    for match in _CELL.finditer(data):
+        body = match.group(2)
+        if not body or not _FORMULA_TAG.search(body) or _SAVED_VALUE.search(body):
+            continue
+        attributes = match.group(1)
+        ref = _CELL_REF.search(b" " + attributes)
+        if ref is None or (_STRING_RESULT.search(b" " + attributes) and _VALUE_TAG.search(body)):
+            continue
+        column = 0
+        for letter in ref.group(1):
+            column = column * 26 + letter - 64
+        found.setdefault(int(ref.group(2)), []).append(column - 1)
+    return found
 
 
 def table_from_values(values: dict[str, object]) -> Table:

@@ -13,7 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
-from springboard.employers.importing.fields import FIELDS, FIELDS_BY_KEY, REQUIRED_KEYS
+from springboard.employers.importing.fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    LAST_FIRST,
+    NAME_ORDER_KEY,
+    NAME_PART_KEYS,
+    missing_fields,
+    uses_name_parts,
+)
 from springboard.employers.importing.reading import Table
 from springboard.lib.dates import EARLIEST_DATE, LATEST_DATE
 
@@ -212,15 +220,27 @@ def validate_table(
     default_language: str,
     on_progress: Callable[[int], None] | None = None,
 ) -> ValidationResult:
-    missing = [FIELDS_BY_KEY[key] for key in REQUIRED_KEYS if not mapping.get(key)]
+    name_order = mapping.get(NAME_ORDER_KEY, "")
+    # Only columns the file has count; a name split over columns wins over a Name column.
+    mapping = {
+        key: header
+        for key, header in mapping.items()
+        if key in FIELDS_BY_KEY and header and header in table.headers
+    }
+    missing = missing_fields(mapping)
     if missing:
         message = _("Choose a column for this field.")
         return ValidationResult([], [RowError(1, str(f.label), message) for f in missing])
-    column_of = {
-        key: table.headers.index(header)
-        for key, header in mapping.items()
-        if header in table.headers
-    }
+    name_parts = uses_name_parts(mapping)
+    if name_parts:
+        mapping.pop("full_name", None)
+    else:
+        for key in NAME_PART_KEYS:
+            mapping.pop(key, None)
+    required = {"first_name", "last_name", "email"} if name_parts else {"full_name", "email"}
+    last_first = name_order == LAST_FIRST and not name_parts
+    column_of = {key: table.headers.index(header) for key, header in mapping.items()}
+    unsaved = table.unsaved_formulas
     clean: list[CleanRow] = []
     errors: list[RowError] = []
     last_report = time.monotonic()
@@ -234,7 +254,19 @@ def validate_table(
             column = column_of.get(item.key)
             # Cells arrive stripped from reading.read_table / table_from_values.
             value = cells[column] if column is not None and column < len(cells) else ""
-            if item.required and not value:
+            if unsaved and column is not None and (index, column) in unsaved:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(item.label),
+                        _(
+                            "A formula without a saved value — open the file in Excel and save "
+                            "it, or paste values."
+                        ),
+                    )
+                )
+                value = ""
+            elif item.key in required and not value:
                 row_errors.append(
                     RowError(row_number, str(item.label), _("This field is required."))
                 )
@@ -250,6 +282,29 @@ def validate_table(
                     )
                 )
             values[item.key] = value
+        full_name = values["full_name"]
+        if name_parts:
+            full_name = " ".join(values[key] for key in NAME_PART_KEYS if values[key])
+        elif last_first and full_name:
+            last, comma, first = full_name.partition(",")
+            if not comma or not last.strip() or not first.strip() or "," in first:
+                row_errors.append(
+                    RowError(
+                        row_number,
+                        str(FIELDS_BY_KEY["full_name"].label),
+                        _("Not written as “Last name, First name”."),
+                    )
+                )
+            full_name = f"{first.strip()} {last.strip()}"
+        if len(full_name) > FIELDS_BY_KEY["full_name"].max_length and name_parts:
+            row_errors.append(
+                RowError(
+                    row_number,
+                    str(FIELDS_BY_KEY["last_name"].label),
+                    _("The whole name is longer than %(n)s characters.")
+                    % {"n": FIELDS_BY_KEY["full_name"].max_length},
+                )
+            )
         email = values["email"].lower()
         if email:
             try:
@@ -336,7 +391,7 @@ def validate_table(
             clean.append(
                 CleanRow(
                     row_number=row_number,
-                    full_name=values["full_name"],
+                    full_name=full_name,
                     email=email,
                     phone=phone,
                     employee_number=number,

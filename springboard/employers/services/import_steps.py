@@ -15,7 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from springboard.employers.importing.fields import REQUIRED_KEYS, guess_mapping
+from springboard.employers.importing.fields import (
+    LAST_FIRST,
+    NAME_ORDER_KEY,
+    guess_mapping,
+    missing_fields,
+)
 from springboard.employers.importing.reading import (
     ImportFileError,
     Table,
@@ -101,12 +106,15 @@ def enrolment_import_read(*, import_id: str) -> EnrolmentImport | None:
                 for k, v in upload.mapping.items()
                 if not k.startswith("_") and v in table.headers
             }
-            if not chosen:
+            if chosen:
+                if upload.mapping.get(NAME_ORDER_KEY) == LAST_FIRST:
+                    chosen[NAME_ORDER_KEY] = LAST_FIRST
+            else:
                 remembered = ColumnMapping.objects.filter(
                     employer=upload.engagement.employer
                 ).first()
                 chosen = guess_mapping(table.headers, remembered.mapping if remembered else None)
-            ready = all(chosen.get(key) for key in REQUIRED_KEYS)
+            ready = not missing_fields(chosen)
             with transaction.atomic():
                 moved = EnrolmentImport.objects.filter(
                     pk=upload.pk, status=ImportStatus.READING

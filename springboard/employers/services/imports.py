@@ -10,7 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from springboard.employers import tasks
-from springboard.employers.importing.fields import guess_mapping
+from springboard.employers.importing.fields import (
+    FIELDS_BY_KEY,
+    LAST_FIRST,
+    NAME_ORDER_KEY,
+    guess_mapping,
+)
 from springboard.employers.importing.reading import (
     ImportFileError,
     check_file,
@@ -122,7 +127,13 @@ def enrolment_import_check(
     locked = EnrolmentImport.objects.select_for_update().get(pk=upload.pk)
     if locked.status not in {ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED}:
         raise DomainError(_("This import is already running."))
-    clean_mapping = {k: v for k, v in mapping.items() if v and v in locked.headers}
+    clean_mapping = {
+        k: v
+        for k, v in mapping.items()
+        if k in FIELDS_BY_KEY and isinstance(v, str) and v and v in locked.headers
+    }
+    if mapping.get(NAME_ORDER_KEY) == LAST_FIRST:
+        clean_mapping[NAME_ORDER_KEY] = LAST_FIRST
     ColumnMapping.objects.update_or_create(
         employer=locked.engagement.employer, defaults={"mapping": clean_mapping}
     )

@@ -8,8 +8,14 @@
 - `templates`: new versions of programme templates.
 - `reminders`: claiming and queueing reminder e-mails.
 - `activity`: the activity log every other module writes to.
+- `bulk_start`: starting programmes for many enrolled people at once (a task with progress).
 """
 
+from springboard.programmes.services.bulk_start import (
+    DEFAULT_COACH_CAPACITY,
+    bulk_start_create,
+    bulk_start_run,
+)
 from springboard.programmes.services.intake import intake_complete
 from springboard.programmes.services.lifecycle import (
     TRANSITIONS,
@@ -33,8 +39,11 @@ from springboard.programmes.services.wellbeing import (
 )
 
 __all__ = [
+    "DEFAULT_COACH_CAPACITY",
     "TRANSITIONS",
     "PlanConflict",
+    "bulk_start_create",
+    "bulk_start_run",
     "intake_complete",
     "plan_item_add",
     "plan_item_edit",

@@ -119,6 +119,9 @@ def programme_assign_coaches(
     *, programme: Programme, actor: Membership, coaches: list[Membership]
 ) -> Programme:
     _check_coaches(programme.agency_id, coaches)
+    if actor.role == Role.COACH and not coaches:
+        # A coach may add a co-coach or hand over, never leave the candidate without one.
+        raise DomainError(_("Keep at least one coach for this candidate."), field="coaches")
     before = sorted(str(m.public_id) for m in programme.coaches.all())
     programme.coaches.set(coaches)
     after = sorted(str(m.public_id) for m in coaches)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from springboard.employers import services
-from springboard.employers.importing.fields import FIELDS
+from springboard.employers.importing.fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    LAST_FIRST,
+    NAME_ORDER_KEY,
+    ImportField,
+    header_hints,
+    missing_fields,
+)
 from springboard.employers.importing.reading import MAX_UPLOAD_BYTES
 from springboard.employers.models import Cohort, Engagement, EnrolmentImport, ImportStatus
 from springboard.lib.errors import DomainError
@@ -32,6 +41,12 @@ class Command(BaseCommand):
             default=[],
             metavar="FIELD=HEADER",
             help="column for a field, e.g. --map email='Work e-mail' (otherwise guessed)",
+        )
+        parser.add_argument(
+            "--name-order",
+            choices=["first-last", "last-first"],
+            help="how the Name column is written: 'Anna Berg' (first-last) or 'Berg, Anna' "
+            "(last-first); otherwise as remembered for the employer, else first-last",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,6 +91,10 @@ class Command(BaseCommand):
             )
             mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
             mapping.update(self._explicit_mapping(options["map"]))
+            if options["name_order"] == "last-first":
+                mapping[NAME_ORDER_KEY] = LAST_FIRST
+            elif options["name_order"] == "first-last":
+                mapping.pop(NAME_ORDER_KEY, None)
             # The command runs the task bodies itself; a worker that also picks up the queued
             # tasks finds the import already handled (services claim it before working).
             upload = services.enrolment_import_check(upload=upload, actor=actor, mapping=mapping)
@@ -88,6 +107,7 @@ class Command(BaseCommand):
                 sys.stderr.write(
                     f"row {problem['row']}: {problem['column']}: {problem['message']}\n"
                 )
+            self._explain_missing_columns(checked)
             self.stderr.write(f"{len(checked.errors)} problems; nothing was imported.")
             sys.exit(1)
         services.enrolment_import_start(upload=checked, actor=actor)
@@ -113,6 +133,42 @@ class Command(BaseCommand):
                 raise CommandError(f"--map takes FIELD=HEADER with FIELD one of {sorted(known)}.")
             mapping[field] = header
         return mapping
+
+    def _explain_missing_columns(self, upload: EnrolmentImport) -> None:
+        """When a required field has no column: the file's headers, what each could be, and
+        the --map options to give."""
+        mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
+        missing = missing_fields(
+            {k: v for k, v in mapping.items() if k in FIELDS_BY_KEY and v in upload.headers}
+        )
+        if not missing:
+            return
+        lines = ["", "The columns of the file:"]
+        for hint in header_hints(upload.headers, mapping):
+            if hint.used_for is not None:
+                note = f"used for {hint.used_for.key}"
+            elif hint.could_be:
+                note = "could be " + " or ".join(field.key for field in hint.could_be)
+            else:
+                note = "not used"
+            lines.append(f"  {shlex.quote(hint.header)}: {note}")
+        lines.append("Give the missing columns with --map FIELD=HEADER:")
+        for field in missing:
+            lines.append(f"  --map {field.key}={shlex.quote(self._likely_header(upload, field))}")
+            if field.key == "full_name":
+                lines.append(
+                    "  (or, for a name in two columns: "
+                    "--map first_name=HEADER --map last_name=HEADER)"
+                )
+        sys.stderr.write("\n".join(lines) + "\n")
+
+    @staticmethod
+    def _likely_header(upload: EnrolmentImport, field: ImportField) -> str:
+        used = {v for k, v in upload.mapping.items() if not k.startswith("_")}
+        for hint in header_hints(upload.headers, {}):
+            if field in hint.could_be and hint.header not in used:
+                return hint.header
+        return "HEADER"
 
     def _with_progress(self, upload: EnrolmentImport) -> EnrolmentImport:
         width = 30
