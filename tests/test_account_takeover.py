@@ -234,16 +234,20 @@ def test_an_invitation_older_than_the_deactivation_cannot_reactivate(
     assert not Membership.objects.get(pk=enrolment.candidate.pk).is_active
 
 
-def test_admin_revokes_a_pending_invitation_on_the_members_page(
-    world: World, client: Client, django_capture_on_commit_callbacks: Any
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = account_services.invitation_create(
+def _coach_invitation(world: World, capture: Any) -> Invitation:
+    with capture(execute=True):
+        return account_services.invitation_create(
             agency=world.a.agency,
             actor=world.a.admin.user,
             email="coach.to.be@example.test",
             role=Role.COACH,
         )
+
+
+def test_admin_revokes_a_pending_invitation_on_the_members_page(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    invitation = _coach_invitation(world, django_capture_on_commit_callbacks)
     client.force_login(world.a.admin.user)
     members = client.get(reverse("tenancy:members", args=[world.a.agency.slug]))
     assert "coach.to.be@example.test" in members.text
@@ -260,13 +264,7 @@ def test_admin_revokes_a_pending_invitation_on_the_members_page(
 def test_admin_revokes_through_the_api(
     world: World, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = account_services.invitation_create(
-            agency=world.a.agency,
-            actor=world.a.admin.user,
-            email="coach.to.be@example.test",
-            role=Role.COACH,
-        )
+    invitation = _coach_invitation(world, django_capture_on_commit_callbacks)
     client.force_login(world.a.admin.user)
     listed = client.get(f"/api/v1/a/{world.a.agency.slug}/invitations")
     assert listed.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -37,6 +38,30 @@ from springboard.privacy.services import audit_record
 from springboard.tenancy.models import Membership
 
 
+def _store_upload(
+    *,
+    engagement: Engagement,
+    cohort: Cohort | None,
+    actor: Membership,
+    file_name: str,
+    content: bytes,
+    kind: str,
+    **fields: Any,
+) -> EnrolmentImport:
+    """The stored file of an upload, with what the caller already knows about it in `fields`."""
+    return EnrolmentImport.objects.create(
+        agency=engagement.employer.agency,
+        engagement=engagement,
+        cohort=cohort,
+        uploaded_by=actor.user,
+        file_name=storable(file_name)[:200],
+        file_kind=kind,
+        content=content,
+        content_sha256=hashlib.sha256(content).hexdigest(),
+        **fields,
+    )
+
+
 @transaction.atomic
 def enrolment_import_upload(
     *,
@@ -56,15 +81,13 @@ def enrolment_import_upload(
         raise DomainError(str(exc), field="file") from exc
     remembered = ColumnMapping.objects.filter(employer=engagement.employer).first()
     mapping = guess_mapping(table.headers, remembered.mapping if remembered else None)
-    upload = EnrolmentImport.objects.create(
-        agency=engagement.employer.agency,
+    upload = _store_upload(
         engagement=engagement,
         cohort=cohort,
-        uploaded_by=actor.user,
-        file_name=storable(file_name)[:200],
-        file_kind=kind,
+        actor=actor,
+        file_name=file_name,
         content=content,
-        content_sha256=hashlib.sha256(content).hexdigest(),
+        kind=kind,
         headers=table.headers,
         mapping={**mapping, "_default_language": default_language, "_language": _ui_language()},
         total_rows=len(table.rows),
@@ -95,15 +118,13 @@ def enrolment_import_receive(
         kind = check_file(file_name, content)
     except ImportFileError as exc:
         raise DomainError(str(exc), field="file") from exc
-    upload = EnrolmentImport.objects.create(
-        agency=engagement.employer.agency,
+    upload = _store_upload(
         engagement=engagement,
         cohort=cohort,
-        uploaded_by=actor.user,
-        file_name=storable(file_name)[:200],
-        file_kind=kind,
+        actor=actor,
+        file_name=file_name,
         content=content,
-        content_sha256=hashlib.sha256(content).hexdigest(),
+        kind=kind,
         status=ImportStatus.READING,
         mapping={"_default_language": default_language, "_language": _ui_language()},
     )
