@@ -9,8 +9,9 @@ from typing import Any
 
 import openpyxl
 
+from springboard.employers import services
 from springboard.employers.models import Cohort, Engagement
-from tests.factories import AgencyWorld
+from tests.factories import AgencyWorld, World
 
 HEADERS = [
     "Naam",
@@ -120,3 +121,41 @@ def split_name_row(n: int, language: str, **overrides: str) -> list[str]:
     row = dict(zip(headers, values, strict=True))
     row.update(overrides)
     return [row[h] for h in headers]
+
+
+def checked_import(
+    world: World,
+    content: bytes,
+    capture: Any,
+    *,
+    name: str = "hr.csv",
+    engagement: Engagement | None = None,
+    cohort: Cohort | None = None,
+    extra: dict[str, str] | None = None,
+) -> Any:
+    """Upload `content` as agency A's admin and check it with the guessed columns (plus `extra`)."""
+    engagement = engagement or make_engagement(world.a)
+    with capture(execute=True):
+        upload = services.enrolment_import_upload(
+            engagement=engagement,
+            cohort=cohort,
+            actor=world.a.admin,
+            file_name=name,
+            content=content,
+            default_language="en",
+        )
+        mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
+        mapping.update(extra or {})
+        upload = services.enrolment_import_check(
+            upload=upload, actor=world.a.admin, mapping=mapping
+        )
+    upload.refresh_from_db()
+    return upload
+
+
+def run_import(world: World, upload: Any, capture: Any) -> Any:
+    """Start a checked import as agency A's admin and return it as the task left it."""
+    with capture(execute=True):
+        services.enrolment_import_start(upload=upload, actor=world.a.admin)
+    upload.refresh_from_db()
+    return upload

@@ -24,41 +24,19 @@ from springboard.programmes.reporting import MIN_GROUP, suppress, suppressed_tot
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 from tests.employer_fixtures import (
+    checked_import,
     csv_bytes,
     make_cohort,
     make_engagement,
     person_row,
+    run_import,
     xlsx_bytes,
 )
 from tests.factories import World
 
-
-def _import(
-    world: World, content: bytes, capture: Any, name: str = "hr.csv", **kw: Any
-) -> EnrolmentImport:
-    engagement = kw.pop("engagement", None) or make_engagement(world.a)
-    with capture(execute=True):
-        upload = services.enrolment_import_upload(
-            engagement=engagement,
-            cohort=kw.pop("cohort", None),
-            actor=world.a.admin,
-            file_name=name,
-            content=content,
-            default_language="en",
-        )
-        mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
-        upload = services.enrolment_import_check(
-            upload=upload, actor=world.a.admin, mapping=mapping
-        )
-    upload.refresh_from_db()
-    return upload
-
-
-def _run(world: World, upload: EnrolmentImport, capture: Any) -> EnrolmentImport:
-    with capture(execute=True):
-        services.enrolment_import_start(upload=upload, actor=world.a.admin)
-    upload.refresh_from_db()
-    return upload
+# The shared upload-and-check and start helpers, under this module's short names.
+_import = checked_import
+_run = run_import
 
 
 def _errors(upload: EnrolmentImport) -> list[tuple[int, str]]:

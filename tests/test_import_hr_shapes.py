@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from springboard.employers import services
 from springboard.employers.forms import ColumnMappingForm
 from springboard.employers.importing import reading
 from springboard.employers.importing.fields import guess_mapping, possible_fields
@@ -28,51 +27,22 @@ from springboard.employers.models import (
 from springboard.tenancy.models import Membership
 from tests.employer_fixtures import (
     SPLIT_NAME_HEADERS,
+    checked_import,
     csv_bytes,
     make_engagement,
+    run_import,
     split_name_row,
     xlsx_bytes,
 )
 from tests.factories import World
 
+# The shared upload-and-check and start helpers, under this module's short names.
+_import = checked_import
+_run = run_import
+
 FORMULA_MESSAGE = (
     "A formula without a saved value — open the file in Excel and save it, or paste values."
 )
-
-
-def _import(
-    world: World,
-    content: bytes,
-    capture: Any,
-    *,
-    name: str = "hr.csv",
-    extra: dict[str, str] | None = None,
-    engagement: Any = None,
-) -> EnrolmentImport:
-    engagement = engagement or make_engagement(world.a)
-    with capture(execute=True):
-        upload = services.enrolment_import_upload(
-            engagement=engagement,
-            cohort=None,
-            actor=world.a.admin,
-            file_name=name,
-            content=content,
-            default_language="en",
-        )
-        mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
-        mapping.update(extra or {})
-        upload = services.enrolment_import_check(
-            upload=upload, actor=world.a.admin, mapping=mapping
-        )
-    upload.refresh_from_db()
-    return upload
-
-
-def _run(world: World, upload: EnrolmentImport, capture: Any) -> EnrolmentImport:
-    with capture(execute=True):
-        services.enrolment_import_start(upload=upload, actor=world.a.admin)
-    upload.refresh_from_db()
-    return upload
 
 
 def _name_of(email: str) -> str:
