@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "springboard.privacy",
     "springboard.programmes",
     "springboard.taxonomy",
+    "springboard.assessments",
+    "springboard.profiles",
+    "springboard.opportunities",
     "springboard.home",
 ]
 

@@ -175,3 +175,12 @@ MATRIX.update(_PROGRAMMES)
 from tests.matrix_taxonomy import MATRIX as _TAXONOMY  # noqa: E402
 
 MATRIX.update(_TAXONOMY)
+from tests.matrix_assessments import MATRIX as _ASSESSMENTS  # noqa: E402
+
+MATRIX.update(_ASSESSMENTS)
+from tests.matrix_profiles import MATRIX as _PROFILES  # noqa: E402
+
+MATRIX.update(_PROFILES)
+from tests.matrix_opportunities import MATRIX as _OPPORTUNITIES  # noqa: E402
+
+MATRIX.update(_OPPORTUNITIES)

@@ -16,7 +16,14 @@ from springboard.accounts.services import invitation_create
 from springboard.accounts.tokens import invitation_token
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
-from tests import matrix_employers, matrix_programmes, matrix_taxonomy
+from tests import (
+    matrix_assessments,
+    matrix_employers,
+    matrix_opportunities,
+    matrix_profiles,
+    matrix_programmes,
+    matrix_taxonomy,
+)
 from tests.factories import AgencyWorld, World
 from tests.permission_matrix import MATRIX
 from tests.url_methods import UNDECLARED, endpoints, url_names
@@ -111,16 +118,28 @@ KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "employers": matrix_employers.kwargs_for,
     "programmes": matrix_programmes.kwargs_for,
     "taxonomy": matrix_taxonomy.kwargs_for,
+    "assessments": matrix_assessments.kwargs_for,
+    "profiles": matrix_profiles.kwargs_for,
+    "opportunities": matrix_opportunities.kwargs_for,
 }
 # Exact URL names → the same kind of function, for rows in a namespace shared by several apps
 # (the API); and the JSON body their non-GET requests send.
 KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     **{name: matrix_programmes.kwargs_for for name, _method in matrix_programmes.MATRIX},
     **{name: matrix_employers.api_kwargs_for for name, _method in matrix_employers.API_MATRIX},
+    **{
+        name: module.kwargs_for
+        for module in (matrix_assessments, matrix_profiles, matrix_opportunities)
+        for name, _method in module.MATRIX
+        if name.startswith("api:")
+    },
 }
 JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_programmes.JSON_BODIES,
     **matrix_employers.JSON_BODIES,
+    **matrix_assessments.JSON_BODIES,
+    **matrix_profiles.JSON_BODIES,
+    **matrix_opportunities.JSON_BODIES,
 }
 
 

@@ -15,8 +15,11 @@ from django.urls import URLPattern, URLResolver, include, path
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from springboard.assessments.api import router as assessments_router
 from springboard.employers.api import router as employers_router
 from springboard.lib.errors import DomainError
+from springboard.opportunities.api import router as opportunities_router
+from springboard.profiles.api import router as profiles_router
 from springboard.programmes.api import router as programmes_router
 from springboard.tenancy.api import router as tenancy_router
 
@@ -24,7 +27,8 @@ api = NinjaAPI(
     title="Springboard API",
     version="1",
     description=(
-        "Employers, engagements, cohorts, enrolment, programmes and invitations of an agency."
+        "Employers, engagements, cohorts, enrolment, programmes, invitations, competence "
+        "profiles, assessments and opportunities of an agency."
     ),
     urls_namespace="api",
     auth=django_auth,
@@ -33,6 +37,9 @@ api = NinjaAPI(
 api.add_router("", employers_router)
 api.add_router("", programmes_router)
 api.add_router("", tenancy_router)
+api.add_router("", assessments_router)
+api.add_router("", profiles_router)
+api.add_router("", opportunities_router)
 
 
 @api.exception_handler(PermissionDenied)

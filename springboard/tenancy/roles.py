@@ -48,6 +48,10 @@ class Cap(StrEnum):
     CHANGE_PROGRAMME_STATUS = "change_programme_status"
     WELLBEING_CHECKIN = "wellbeing_checkin"
     VIEW_WELLBEING = "view_wellbeing"
+    # The candidate's own work: competence profile, CV uploads, tests, opportunities.
+    OWN_CANDIDATE_WORK = "own_candidate_work"
+    # A coach reads, comments on and confirms the work of the candidates they coach (scope).
+    REVIEW_CANDIDATE_WORK = "review_candidate_work"
 
 
 ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
@@ -81,6 +85,7 @@ ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
                 Cap.TICK_TASKS,
                 Cap.CHANGE_PROGRAMME_STATUS,
                 Cap.VIEW_WELLBEING,
+                Cap.REVIEW_CANDIDATE_WORK,
             }
         ),
         Role.EMPLOYER_CONTACT: frozenset(
@@ -94,6 +99,7 @@ ROLE_CAPABILITIES: MappingProxyType[str, frozenset[Cap]] = MappingProxyType(
                 Cap.TICK_TASKS,
                 Cap.WELLBEING_CHECKIN,
                 Cap.GIVE_EMPLOYER_CONSENT,
+                Cap.OWN_CANDIDATE_WORK,
             }
         ),
     }

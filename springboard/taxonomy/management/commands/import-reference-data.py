@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from springboard.lib.errors import DomainError
 from springboard.taxonomy.models import TaxonomyVersion
+from springboard.taxonomy.reference_data_importers import reference_importers
 from springboard.taxonomy.services import SAMPLE_PATH, reference_data_import
 
 
@@ -47,13 +48,20 @@ class Command(BaseCommand):
                 return
             path = SAMPLE_PATH
         assert path is not None
+        self._import_taxonomy(path, sample=sample, verbose=options["verbosity"] >= 2)
+        if not sample:
+            # Other apps' reference data (test items, interest profiles) below the same path.
+            for name, importer in reference_importers():
+                self.stdout.write(f"{name}:")
+                importer(path, self.stdout.write)
+
+    def _import_taxonomy(self, path: Path, *, sample: bool, verbose: bool) -> None:
         started = time.perf_counter()
         try:
             report = reference_data_import(path=path, sample=sample, on_progress=self._progress)
         except DomainError as error:
             raise CommandError(error.message) from error
         self.stdout.write("")
-        verbose = options["verbosity"] >= 2
         self.stdout.write(f"Used {len(report.plan.used)} files below {path}:")
         for used in report.plan.used:
             lang = f" [{used.lang}]" if used.lang else ""
