@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "springboard.taxonomy",
     "springboard.assessments",
     "springboard.profiles",
+    "springboard.network",
     "springboard.opportunities",
     "springboard.home",
 ]

@@ -184,3 +184,6 @@ MATRIX.update(_PROFILES)
 from tests.matrix_opportunities import MATRIX as _OPPORTUNITIES  # noqa: E402
 
 MATRIX.update(_OPPORTUNITIES)
+from tests.matrix_network import MATRIX as _NETWORK  # noqa: E402
+
+MATRIX.update(_NETWORK)

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from springboard.assessments.api import router as assessments_router
 from springboard.employers.api import router as employers_router
 from springboard.lib.errors import DomainError
+from springboard.network.api import router as network_router
 from springboard.opportunities.api import router as opportunities_router
 from springboard.profiles.api import router as profiles_router
 from springboard.programmes.api import router as programmes_router
@@ -40,6 +41,7 @@ api.add_router("", tenancy_router)
 api.add_router("", assessments_router)
 api.add_router("", profiles_router)
 api.add_router("", opportunities_router)
+api.add_router("", network_router)
 
 
 @api.exception_handler(PermissionDenied)

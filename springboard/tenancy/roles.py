@@ -48,7 +48,7 @@ class Cap(StrEnum):
     CHANGE_PROGRAMME_STATUS = "change_programme_status"
     WELLBEING_CHECKIN = "wellbeing_checkin"
     VIEW_WELLBEING = "view_wellbeing"
-    # The candidate's own work: competence profile, CV uploads, tests, opportunities.
+    # The candidate's own work: competence profile, CV uploads, tests, opportunities, network.
     OWN_CANDIDATE_WORK = "own_candidate_work"
     # A coach reads, comments on and confirms the work of the candidates they coach (scope).
     REVIEW_CANDIDATE_WORK = "review_candidate_work"
