@@ -171,11 +171,14 @@ class _FormFields(HTMLParser):
         super().__init__()
         self.values: dict[str, str] = {}
         self._textarea: str | None = None
+        self._select: str | None = None
         self._in_form = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
         name = attr.get("name") or ""
+        if tag == "option" and self._select is not None and "selected" in attr:
+            self.values[self._select] = attr.get("value") or ""
         if tag == "form" and "novalidate" in attr:
             self._in_form = True
         elif not self._in_form or not name or name == "csrfmiddlewaretoken":
@@ -188,10 +191,15 @@ class _FormFields(HTMLParser):
         elif tag == "textarea":
             self._textarea = name
             self.values[name] = ""
+        elif tag == "select":
+            self._select = name
+            self.values[name] = ""
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "textarea":
             self._textarea = None
+        elif tag == "select":
+            self._select = None
         elif tag == "form":
             self._in_form = False
 

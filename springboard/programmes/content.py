@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from springboard.lib.errors import DomainError
 from springboard.programmes.models import LANGUAGE_CODES
+from springboard.programmes.tools import TOOL_KEYS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_KEYS = ("foundation-opportunities-action", "five-steps", "module-programme")
@@ -96,6 +97,11 @@ def validate_content(content: Any) -> dict[str, Any]:
                 _key(task.get("key"), where, keys)
                 _text(task.get("title"), where)
                 _text(task.get("description"), where, required=False)
+                if "tool" in task and task["tool"] not in TOOL_KEYS:
+                    raise DomainError(
+                        _("%(where)s names an unknown tool: %(tool)s.")
+                        % {"where": where, "tool": str(task["tool"])[:60]}
+                    )
                 due = task.get("due_days")
                 if (
                     not isinstance(due, int)

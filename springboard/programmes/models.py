@@ -350,6 +350,8 @@ class PlanItem(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=PlanItemKind.choices)
     source_key = models.CharField(max_length=60, blank=True)
+    # The page that does this task's work (programmes/tools.py); empty for a plain task.
+    tool = models.CharField(max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     due_date = models.DateField(_("due date"), null=True, blank=True)

@@ -26,6 +26,7 @@ from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from springboard.programmes.content import MAX_DUE_DAYS
+from springboard.programmes.tools import TOOLS
 
 LANGUAGES: tuple[tuple[str, Any], ...] = tuple(settings.LANGUAGES)
 _KEY = re.compile(r"^p(\d+)(?:-s(\d+))?(?:-t(\d+))?-key$")
@@ -100,6 +101,13 @@ class TaskForm(_TextsForm):
         min_value=0,
         max_value=MAX_DUE_DAYS,
         help_text=_("A whole number from 0 to 730."),
+    )
+    tool = forms.ChoiceField(
+        label=_("Opens"),
+        required=False,
+        choices=[("", _("Nothing: a plain task"))]
+        + [(key, tool.name) for key, tool in TOOLS.items()],
+        help_text=_("The page that does this task's work; the task is done when that work is."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -176,6 +184,7 @@ def draft_from_content(content: Mapping[str, Any]) -> Draft:
                                 ("title", "description"),
                                 key=task.get("key", ""),
                                 due_days=task.get("due_days", ""),
+                                tool=task.get("tool", ""),
                             )
                         )
                         for task in step.get("tasks", [])
@@ -239,7 +248,7 @@ class Focus:
 # refuses the whole request.
 _FIELDS_PER_PHASE = 2 + 2 * len(LANGUAGES)  # key, optional, title, description
 _FIELDS_PER_STEP = 1 + len(LANGUAGES)  # key, title
-_FIELDS_PER_TASK = 2 + 2 * len(LANGUAGES)  # key, due_days, title, description
+_FIELDS_PER_TASK = 3 + 2 * len(LANGUAGES)  # key, due_days, tool, title, description
 _FIELDS_OTHER = 3 + 2 * len(LANGUAGES)  # csrf token, action, duration, name, description
 
 
@@ -469,6 +478,8 @@ class TemplateEditor:
             description = form.text("description")
             if any(description.values()):
                 item["description"] = description
+            if form.cleaned_data["tool"]:
+                item["tool"] = form.cleaned_data["tool"]
             item["due_days"] = form.cleaned_data["due_days"]
             return item
 

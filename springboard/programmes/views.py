@@ -131,6 +131,7 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         "coaches": selectors.coaches_of(programme),
         "can_tick": viewer.has(Cap.TICK_TASKS),
         "can_edit": viewer.has(Cap.EDIT_PLAN),
+        "can_open_tools": viewer.has(Cap.OWN_CANDIDATE_WORK),
     }
     if viewer.has(Cap.CHANGE_PROGRAMME_STATUS):
         context["transition_form"] = TransitionForm(current=programme.status)
@@ -238,6 +239,7 @@ def task_done(
             "programme": programme,
             "can_tick": True,
             "can_edit": viewer.has(Cap.EDIT_PLAN),
+            "can_open_tools": viewer.has(Cap.OWN_CANDIDATE_WORK),
             "error": error,
             "focus_row": True,
             "undo": changed and request.POST.get("undo") != "1",

@@ -28,6 +28,7 @@ from springboard.programmes.services.plan import (
     plan_item_add,
     plan_item_edit,
     plan_item_set_done,
+    plan_tasks_complete_for_tool,
 )
 from springboard.programmes.services.reminders import reminders_enqueue
 from springboard.programmes.services.templates import template_version_create
@@ -48,6 +49,7 @@ __all__ = [
     "plan_item_add",
     "plan_item_edit",
     "plan_item_set_done",
+    "plan_tasks_complete_for_tool",
     "programme_assign_coaches",
     "programme_create",
     "programme_transition",

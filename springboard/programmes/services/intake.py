@@ -140,6 +140,7 @@ def _generate_plan(programme: Programme, intake: Intake, *, base_date: datetime.
                     parent=milestone,
                     kind=PlanItemKind.TASK,
                     source_key=task["key"],
+                    tool=task.get("tool", ""),
                     title=localized(task["title"], language)[:300],
                     description=localized(task.get("description", ""), language),
                     due_date=due,

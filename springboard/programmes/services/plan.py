@@ -27,6 +27,7 @@ from springboard.programmes.models import (
     ProgrammeStatus,
 )
 from springboard.programmes.services.activity import log_activity
+from springboard.programmes.tools import TOOL_KEYS
 from springboard.tenancy.models import Membership
 
 S = ProgrammeStatus
@@ -75,6 +76,29 @@ def refresh_progress(programme: Programme) -> None:
         plan_version=F("plan_version") + 1,
     )
     programme.refresh_from_db(fields=["plan_version"])
+
+
+def plan_tasks_complete_for_tool(*, candidate: Membership, tool: str, actor: Membership) -> int:
+    """Tick off the open tasks that name `tool` in the candidate's programmes of its agency.
+
+    The app owning the tool calls this when the candidate finished that work (a questionnaire, the
+    skills in the profile…), so a task that opens a tool is done when the work is, without a
+    second click. Returns how many tasks were ticked; closed programmes are left as they are.
+    """
+    if tool not in TOOL_KEYS:
+        raise ValueError(f"unknown tool {tool!r}")
+    open_tasks = PlanItem.objects.filter(
+        programme__candidate=candidate,
+        programme__agency_id=candidate.agency_id,
+        programme__status__in=RUNNING_STATUSES | {S.PLACED, S.AFTERCARE},
+        kind=PlanItemKind.TASK,
+        tool=tool,
+        done_at__isnull=True,
+    ).order_by("pk")
+    ticked = 0
+    for item in open_tasks:
+        ticked += plan_item_set_done(item=item, actor=actor, done=True).is_done
+    return ticked
 
 
 @transaction.atomic
