@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "springboard.assessments",
     "springboard.profiles",
     "springboard.network",
+    "springboard.coaching",
     "springboard.opportunities",
     "springboard.home",
 ]

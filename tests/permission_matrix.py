@@ -187,3 +187,6 @@ MATRIX.update(_OPPORTUNITIES)
 from tests.matrix_network import MATRIX as _NETWORK  # noqa: E402
 
 MATRIX.update(_NETWORK)
+from tests.matrix_coaching import MATRIX as _COACHING  # noqa: E402
+
+MATRIX.update(_COACHING)

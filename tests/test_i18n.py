@@ -104,9 +104,6 @@ def test_every_message_in_the_code_is_in_the_catalogues(tmp_path: Path, monkeypa
             e["msgid"]
             for e in entries
             if e.get("msgid")
-            and (
-                e.get("fuzzy")
-                or any(k.startswith("msgstr") and v == "" for k, v in e.items())
-            )
+            and (e.get("fuzzy") or any(k.startswith("msgstr") and v == "" for k, v in e.items()))
         ]
         assert not missing, f"not translated into {language}: {missing[:10]}"

@@ -18,6 +18,7 @@ from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 from tests import (
     matrix_assessments,
+    matrix_coaching,
     matrix_employers,
     matrix_network,
     matrix_opportunities,
@@ -123,6 +124,7 @@ KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "profiles": matrix_profiles.kwargs_for,
     "opportunities": matrix_opportunities.kwargs_for,
     "network": matrix_network.kwargs_for,
+    "coaching": matrix_coaching.kwargs_for,
 }
 # Exact URL names → the same kind of function, for rows in a namespace shared by several apps
 # (the API); and the JSON body their non-GET requests send.
@@ -131,7 +133,13 @@ KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     **{name: matrix_employers.api_kwargs_for for name, _method in matrix_employers.API_MATRIX},
     **{
         name: module.kwargs_for
-        for module in (matrix_assessments, matrix_profiles, matrix_opportunities, matrix_network)
+        for module in (
+            matrix_assessments,
+            matrix_profiles,
+            matrix_opportunities,
+            matrix_network,
+            matrix_coaching,
+        )
         for name, _method in module.MATRIX
         if name.startswith("api:")
     },
@@ -143,6 +151,7 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_profiles.JSON_BODIES,
     **matrix_opportunities.JSON_BODIES,
     **matrix_network.JSON_BODIES,
+    **matrix_coaching.JSON_BODIES,
 }
 
 

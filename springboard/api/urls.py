@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from springboard.assessments.api import router as assessments_router
+from springboard.coaching.api import router as coaching_router
 from springboard.employers.api import router as employers_router
 from springboard.lib.errors import DomainError
 from springboard.network.api import router as network_router
@@ -42,6 +43,7 @@ api.add_router("", assessments_router)
 api.add_router("", profiles_router)
 api.add_router("", opportunities_router)
 api.add_router("", network_router)
+api.add_router("", coaching_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -61,6 +61,10 @@ TOOLS: dict[str, Tool] = {
     "skills": Tool(_("Skills in the profile"), _("Open your skills"), "profiles:skills"),
     "cv-upload": Tool(_("CV upload"), _("Upload your CV"), "profiles:cv_upload"),
     "opportunities": Tool(_("Opportunities"), _("Open your opportunities"), "opportunities:list"),
+    "coaching-sessions": Tool(
+        _("Coaching sessions"), _("Book a coaching session"), "coaching:sessions"
+    ),
+    "workshops": Tool(_("Workshops and modules"), _("Open the workshops"), "coaching:workshops"),
     "network": Tool(_("Network"), _("Open your network"), "network:contacts"),
 }
 
