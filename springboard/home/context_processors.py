@@ -38,9 +38,14 @@ _GROUP_OF: dict[str, Any] = {
     "taxonomy:occupation_search": _("Programmes"),
     "employers:checklist_template": _("Settings"),
     "privacy:audit": _("Settings"),
+    "profiles:profile": _("My work"),
+    "assessments:list": _("My work"),
+    "opportunities:list": _("My work"),
+    "network:contacts": _("My work"),
 }
 
-# (label, URL name, capability needed, URL names that highlight the item)
+# (label, URL name, capability needed, URL names that highlight the item; "app:*" stands for
+# every page of that app)
 _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
     (_("Home"), "home:agency", Cap.VIEW_HOME, frozenset({"home:agency"})),
     (
@@ -97,9 +102,28 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
                 "programmes:coaches",
                 "programmes:item_edit",
                 "programmes:item_add",
+                # A coach's pages on one candidate's work belong to the caseload.
+                "profiles:*",
+                "assessments:*",
+                "opportunities:*",
+                "network:*",
             }
         ),
     ),
+    (_("My profile"), "profiles:profile", Cap.OWN_CANDIDATE_WORK, frozenset({"profiles:*"})),
+    (
+        _("Tests and questionnaires"),
+        "assessments:list",
+        Cap.OWN_CANDIDATE_WORK,
+        frozenset({"assessments:*"}),
+    ),
+    (
+        _("Opportunities"),
+        "opportunities:list",
+        Cap.OWN_CANDIDATE_WORK,
+        frozenset({"opportunities:*"}),
+    ),
+    (_("My network"), "network:contacts", Cap.OWN_CANDIDATE_WORK, frozenset({"network:*"})),
     (
         _("Programme templates"),
         "programmes:templates",
@@ -158,10 +182,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     visible: list[tuple[str, NavItem]] = []
     if membership is not None:
         current = request.resolver_match.view_name if request.resolver_match else ""
+        current_app = current.split(":", 1)[0] + ":*"
         for label, url_name, cap, highlights in _TENANT_NAV:
             if membership.has(cap):
                 url = reverse(url_name, kwargs={"agency_slug": membership.agency.slug})
-                visible.append((url_name, NavItem(str(label), url, current in highlights)))
+                active = current in highlights or current_app in highlights
+                visible.append((url_name, NavItem(str(label), url, active)))
     nav = [item for _name, item in visible]
     entries: list[NavItem | NavGroup] = (
         list(nav) if len(nav) <= FLAT_MENU_MAX else _grouped(visible)

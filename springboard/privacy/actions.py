@@ -47,6 +47,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "wellbeing.consent_give": _("Consent to wellbeing check-ins given"),
     "wellbeing.consent_withdraw": _("Consent to wellbeing check-ins withdrawn"),
     "wellbeing.read": _("Wellbeing check-ins viewed"),
+    # tests and questionnaires
+    "assessments.results_read": _("A candidate's test results viewed"),
+    "assessments.answers_read": _("A candidate's test answers viewed"),
 }
 
 # What an event is about: `AuditEvent.target_type` is a model label.
@@ -68,6 +71,7 @@ TARGET_LABELS: dict[str, Promise] = {
     "programmes.planitem": _("Plan item"),
     "programmes.engagementprogramme": _("Engagement"),
     "programmes.bulkstart": _("Programme start for several people"),
+    "assessments.attempt": _("Test or questionnaire"),
 }
 
 
