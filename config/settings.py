@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "springboard.network",
     "springboard.coaching",
     "springboard.opportunities",
+    "springboard.outcomes",
     "springboard.home",
 ]
 

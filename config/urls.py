@@ -19,6 +19,7 @@ urlpatterns = [
     path("a/<slug:agency_slug>/profile/", include("springboard.profiles.urls")),
     path("a/<slug:agency_slug>/network/", include("springboard.network.urls")),
     path("a/<slug:agency_slug>/coaching/", include("springboard.coaching.urls")),
+    path("a/<slug:agency_slug>/outcomes/", include("springboard.outcomes.urls")),
     path("a/<slug:agency_slug>/opportunities/", include("springboard.opportunities.urls")),
     path("a/<slug:agency_slug>/", include("springboard.employers.urls")),
 ]

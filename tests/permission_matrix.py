@@ -190,3 +190,6 @@ MATRIX.update(_NETWORK)
 from tests.matrix_coaching import MATRIX as _COACHING  # noqa: E402
 
 MATRIX.update(_COACHING)
+from tests.matrix_outcomes import MATRIX as _OUTCOMES  # noqa: E402
+
+MATRIX.update(_OUTCOMES)

@@ -22,6 +22,7 @@ from tests import (
     matrix_employers,
     matrix_network,
     matrix_opportunities,
+    matrix_outcomes,
     matrix_profiles,
     matrix_programmes,
     matrix_taxonomy,
@@ -125,6 +126,7 @@ KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "opportunities": matrix_opportunities.kwargs_for,
     "network": matrix_network.kwargs_for,
     "coaching": matrix_coaching.kwargs_for,
+    "outcomes": matrix_outcomes.kwargs_for,
 }
 # Exact URL names → the same kind of function, for rows in a namespace shared by several apps
 # (the API); and the JSON body their non-GET requests send.
@@ -139,6 +141,7 @@ KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
             matrix_opportunities,
             matrix_network,
             matrix_coaching,
+            matrix_outcomes,
         )
         for name, _method in module.MATRIX
         if name.startswith("api:")
@@ -152,6 +155,7 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_opportunities.JSON_BODIES,
     **matrix_network.JSON_BODIES,
     **matrix_coaching.JSON_BODIES,
+    **matrix_outcomes.JSON_BODIES,
 }
 
 

@@ -21,6 +21,7 @@ from springboard.employers.api import router as employers_router
 from springboard.lib.errors import DomainError
 from springboard.network.api import router as network_router
 from springboard.opportunities.api import router as opportunities_router
+from springboard.outcomes.api import router as outcomes_router
 from springboard.profiles.api import router as profiles_router
 from springboard.programmes.api import router as programmes_router
 from springboard.tenancy.api import router as tenancy_router
@@ -44,6 +45,7 @@ api.add_router("", profiles_router)
 api.add_router("", opportunities_router)
 api.add_router("", network_router)
 api.add_router("", coaching_router)
+api.add_router("", outcomes_router)
 
 
 @api.exception_handler(PermissionDenied)
