@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "springboard.coaching",
     "springboard.opportunities",
     "springboard.outcomes",
+    "springboard.cvs",
+    "springboard.jobs",
     "springboard.home",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("a/<slug:agency_slug>/network/", include("springboard.network.urls")),
     path("a/<slug:agency_slug>/coaching/", include("springboard.coaching.urls")),
     path("a/<slug:agency_slug>/outcomes/", include("springboard.outcomes.urls")),
+    path("a/<slug:agency_slug>/cvs/", include("springboard.cvs.urls")),
+    path("a/<slug:agency_slug>/jobs/", include("springboard.jobs.urls")),
     path("a/<slug:agency_slug>/opportunities/", include("springboard.opportunities.urls")),
     path("a/<slug:agency_slug>/", include("springboard.employers.urls")),
 ]

@@ -193,3 +193,9 @@ MATRIX.update(_COACHING)
 from tests.matrix_outcomes import MATRIX as _OUTCOMES  # noqa: E402
 
 MATRIX.update(_OUTCOMES)
+from tests.matrix_cvs import MATRIX as _CVS  # noqa: E402
+
+MATRIX.update(_CVS)
+from tests.matrix_jobs import MATRIX as _JOBS  # noqa: E402
+
+MATRIX.update(_JOBS)

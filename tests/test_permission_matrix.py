@@ -19,7 +19,9 @@ from springboard.tenancy.roles import Role
 from tests import (
     matrix_assessments,
     matrix_coaching,
+    matrix_cvs,
     matrix_employers,
+    matrix_jobs,
     matrix_network,
     matrix_opportunities,
     matrix_outcomes,
@@ -127,6 +129,8 @@ KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "network": matrix_network.kwargs_for,
     "coaching": matrix_coaching.kwargs_for,
     "outcomes": matrix_outcomes.kwargs_for,
+    "cvs": matrix_cvs.kwargs_for,
+    "jobs": matrix_jobs.kwargs_for,
 }
 # Exact URL names → the same kind of function, for rows in a namespace shared by several apps
 # (the API); and the JSON body their non-GET requests send.
@@ -142,6 +146,8 @@ KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
             matrix_network,
             matrix_coaching,
             matrix_outcomes,
+            matrix_cvs,
+            matrix_jobs,
         )
         for name, _method in module.MATRIX
         if name.startswith("api:")
@@ -156,6 +162,8 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_network.JSON_BODIES,
     **matrix_coaching.JSON_BODIES,
     **matrix_outcomes.JSON_BODIES,
+    **matrix_cvs.JSON_BODIES,
+    **matrix_jobs.JSON_BODIES,
 }
 
 

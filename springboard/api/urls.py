@@ -17,7 +17,9 @@ from ninja.security import django_auth
 
 from springboard.assessments.api import router as assessments_router
 from springboard.coaching.api import router as coaching_router
+from springboard.cvs.api import router as cvs_router
 from springboard.employers.api import router as employers_router
+from springboard.jobs.api import router as jobs_router
 from springboard.lib.errors import DomainError
 from springboard.network.api import router as network_router
 from springboard.opportunities.api import router as opportunities_router
@@ -46,6 +48,8 @@ api.add_router("", opportunities_router)
 api.add_router("", network_router)
 api.add_router("", coaching_router)
 api.add_router("", outcomes_router)
+api.add_router("", cvs_router)
+api.add_router("", jobs_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CvsConfig(AppConfig):
+    name = "springboard.cvs"
+    label = "cvs"
