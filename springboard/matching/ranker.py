@@ -279,6 +279,9 @@ class OccupationRanker:
         if exact:
             label_scores[exact] += EXACT_BOOST
         label_scores *= self._weights_for(lang)
+        if not len(label_scores):
+            # No labels at all (an empty taxonomy): reduceat needs at least one element.
+            return np.zeros(len(self._occ_starts), dtype=np.float32)
         return np.maximum.reduceat(label_scores, self._occ_starts)
 
     def _top(self, scores: npt.NDArray[np.float32], top: int) -> list[Ranked]:

@@ -1,6 +1,14 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-from springboard.opportunities import views  # noqa: F401
+from springboard.opportunities import views
 
 app_name = "opportunities"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.opportunity_list, name="list"),
+    path("programmes/<uuid:public_id>/", views.coach_view, name="coach"),
+    path(
+        "programmes/<uuid:public_id>/training-needs/",
+        views.training_need,
+        name="training_need",
+    ),
+]

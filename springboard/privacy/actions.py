@@ -50,6 +50,7 @@ ACTION_LABELS: dict[str, Promise] = {
     # tests and questionnaires
     "assessments.results_read": _("A candidate's test results viewed"),
     "assessments.answers_read": _("A candidate's test answers viewed"),
+    "opportunities.read": _("Candidate's opportunities read"),
 }
 
 # What an event is about: `AuditEvent.target_type` is a model label.

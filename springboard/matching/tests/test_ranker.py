@@ -73,3 +73,9 @@ def test_top_limits_results():
     rows = [(f"http://x/occupation/{i}", f"welder {i}", "en", "preferred") for i in range(30)]
     ranker = OccupationRanker(rows, max_df=1.0, word_max_df=1.0)
     assert len(ranker.rank("welder", "en", top=7)) == 7
+
+
+def test_a_ranker_without_labels_ranks_nothing() -> None:
+    ranker = OccupationRanker([])
+    assert ranker.rank("lagerchef", "da") == []
+    assert ranker.rank_batch(["lagerchef"], "da") == [[]]
