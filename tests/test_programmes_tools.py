@@ -115,3 +115,22 @@ def test_a_closed_programme_is_left_alone(world: World) -> None:
 def test_an_unknown_tool_is_a_programming_error(world: World) -> None:
     with pytest.raises(ValueError, match="unknown tool"):
         plan_tasks_complete_for_tool(candidate=world.a.candidate, tool="x", actor=world.a.admin)
+
+
+def test_the_coach_reaches_the_candidates_work_from_the_programme(
+    world: World, client: Client
+) -> None:
+    programme = _planned(world)
+    url = reverse(
+        "programmes:detail",
+        kwargs={"agency_slug": world.a.agency.slug, "public_id": programme.public_id},
+    )
+    opportunities = reverse(
+        "opportunities:coach",
+        kwargs={"agency_slug": world.a.agency.slug, "public_id": programme.public_id},
+    )
+    client.force_login(world.a.coach.user)
+    assert f'href="{opportunities}"' in client.get(url).content.decode()
+    for viewer in (world.a.candidate, world.a.admin):
+        client.force_login(viewer.user)
+        assert f'href="{opportunities}"' not in client.get(url).content.decode()

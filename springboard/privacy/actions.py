@@ -51,6 +51,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "assessments.results_read": _("A candidate's test results viewed"),
     "assessments.answers_read": _("A candidate's test answers viewed"),
     "opportunities.read": _("Candidate's opportunities read"),
+    # competence profile
+    "profile.read": _("Competence profile viewed"),
+    "profile.comment_add": _("Comment on a competence profile added"),
+    "profile.skill_confirm": _("Skill in a competence profile confirmed by a coach"),
+    "profile.skill_unconfirm": _("Coach's confirmation of a skill withdrawn"),
 }
 
 # What an event is about: `AuditEvent.target_type` is a model label.

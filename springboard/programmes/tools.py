@@ -81,3 +81,19 @@ def tool_url(key: str, agency_slug: str) -> str | None:
         return reverse(tool.url_name, kwargs={"agency_slug": agency_slug, **tool.url_kwargs})
     except NoReverseMatch:
         return None
+
+
+# A coach's pages on one candidate's work, keyed by the programme: (label, URL name, the URL's
+# keyword for the programme's public id). The programme page links to each of them.
+CANDIDATE_WORK_PAGES: tuple[tuple[Any, str, str], ...] = (
+    (_("Competence profile"), "profiles:coach_profile", "programme_id"),
+    (_("Tests and questionnaires"), "assessments:coach_results", "public_id"),
+    (_("Opportunities"), "opportunities:coach", "public_id"),
+)
+
+
+def candidate_work_links(agency_slug: str, programme_public_id: object) -> list[tuple[Any, str]]:
+    return [
+        (label, reverse(url_name, kwargs={"agency_slug": agency_slug, key: programme_public_id}))
+        for label, url_name, key in CANDIDATE_WORK_PAGES
+    ]

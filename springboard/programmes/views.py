@@ -38,6 +38,7 @@ from springboard.programmes.template_editor import (
     draft_from_content,
     draft_from_post,
 )
+from springboard.programmes.tools import candidate_work_links
 from springboard.tenancy.access import current_membership, require
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Cap, Role
@@ -137,6 +138,8 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         context["transition_form"] = TransitionForm(current=programme.status)
     if viewer.has(Cap.VIEW_WELLBEING):
         context["checkins"] = selectors.wellbeing_checkins_for(programme, viewer)
+    if viewer.has(Cap.REVIEW_CANDIDATE_WORK):
+        context["work_links"] = candidate_work_links(programme.agency.slug, programme.public_id)
     return context
 
 
