@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from springboard.accounts.models import User
+from springboard.assessments.demo import assessments_demo
+from springboard.profiles.demo import profiles_demo
 from springboard.programmes.demo import load_demo_programmes
 from springboard.tenancy.models import Agency, Employer, Membership
 from springboard.tenancy.roles import Role
@@ -67,4 +69,11 @@ def load_demo_data() -> list[DemoPerson]:
             },
         )
     load_demo_programmes(agency, employer)
+    candidates = list(
+        Membership.objects.filter(agency=agency, role=Role.CANDIDATE, is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    profiles_demo(agency, candidates)
+    assessments_demo(agency, candidates)
     return list(DEMO_PEOPLE)
