@@ -56,6 +56,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "profile.comment_add": _("Comment on a competence profile added"),
     "profile.skill_confirm": _("Skill in a competence profile confirmed by a coach"),
     "profile.skill_unconfirm": _("Coach's confirmation of a skill withdrawn"),
+    # network
+    "network.import": _("Contacts imported"),
+    "network.share": _("Network shared with the coaches"),
+    "network.share_withdraw": _("Network sharing withdrawn"),
+    "network.read": _("Shared network viewed"),
 }
 
 # What an event is about: `AuditEvent.target_type` is a model label.

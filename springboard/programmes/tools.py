@@ -89,6 +89,7 @@ CANDIDATE_WORK_PAGES: tuple[tuple[Any, str, str], ...] = (
     (_("Competence profile"), "profiles:coach_profile", "programme_id"),
     (_("Tests and questionnaires"), "assessments:coach_results", "public_id"),
     (_("Opportunities"), "opportunities:coach", "public_id"),
+    (_("Network"), "network:coach_contacts", "public_id"),
 )
 
 
