@@ -42,11 +42,20 @@ _GROUP_OF: dict[str, Any] = {
     "assessments:list": _("My work"),
     "opportunities:list": _("My work"),
     "network:contacts": _("My work"),
+    "coaching:sessions": _("Coaching"),
+    "coaching:calendar": _("Coaching"),
+    "coaching:coaches": _("Coaching"),
+    "coaching:workshops": _("Coaching"),
+    "coaching:profile": _("Coaching"),
+    "coaching:requests": _("Coaching"),
 }
 
-# (label, URL name, capability needed, URL names that highlight the item; "app:*" stands for
-# every page of that app)
-_TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
+# Candidates, their coaches and the agency's admins use the coaching pages.
+_COACHING_USERS = (Cap.OWN_CANDIDATE_WORK, Cap.REVIEW_CANDIDATE_WORK, Cap.MANAGE_PROGRAMMES)
+
+# (label, URL name, capability needed (any one of a tuple), URL names that highlight the item;
+# "app:*" stands for every page of that app)
+_TENANT_NAV: tuple[tuple[Any, str, Cap | tuple[Cap, ...], frozenset[str]], ...] = (
     (_("Home"), "home:agency", Cap.VIEW_HOME, frozenset({"home:agency"})),
     (
         _("Employers"),
@@ -125,6 +134,56 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap, frozenset[str]], ...] = (
     ),
     (_("My network"), "network:contacts", Cap.OWN_CANDIDATE_WORK, frozenset({"network:*"})),
     (
+        _("Coaching sessions"),
+        "coaching:sessions",
+        _COACHING_USERS,
+        frozenset(
+            {
+                "coaching:sessions",
+                "coaching:session_detail",
+                "coaching:session_book",
+                "coaching:notes",
+                "coaching:budget",
+            }
+        ),
+    ),
+    (
+        _("Calendar"),
+        "coaching:calendar",
+        (Cap.OWN_CANDIDATE_WORK, Cap.REVIEW_CANDIDATE_WORK),
+        frozenset({"coaching:calendar"}),
+    ),
+    (
+        _("Coaches"),
+        "coaching:coaches",
+        _COACHING_USERS,
+        frozenset({"coaching:coaches", "coaching:change_request"}),
+    ),
+    (
+        _("Workshops and modules"),
+        "coaching:workshops",
+        _COACHING_USERS,
+        frozenset({"coaching:workshops", "coaching:workshop_detail", "coaching:workshop_add"}),
+    ),
+    (
+        _("My coach profile"),
+        "coaching:profile",
+        Cap.REVIEW_CANDIDATE_WORK,
+        frozenset({"coaching:profile"}),
+    ),
+    (
+        _("Requests"),
+        "coaching:requests",
+        Cap.MANAGE_PROGRAMMES,
+        frozenset({"coaching:requests"}),
+    ),
+    (
+        _("Personal budgets"),
+        "coaching:employer_spend",
+        Cap.VIEW_EMPLOYER_AGGREGATES,
+        frozenset({"coaching:employer_spend"}),
+    ),
+    (
         _("Programme templates"),
         "programmes:templates",
         Cap.MANAGE_PROGRAMME_TEMPLATES,
@@ -184,7 +243,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         current = request.resolver_match.view_name if request.resolver_match else ""
         current_app = current.split(":", 1)[0] + ":*"
         for label, url_name, cap, highlights in _TENANT_NAV:
-            if membership.has(cap):
+            if any(membership.has(c) for c in (cap if isinstance(cap, tuple) else (cap,))):
                 url = reverse(url_name, kwargs={"agency_slug": membership.agency.slug})
                 active = current in highlights or current_app in highlights
                 visible.append((url_name, NavItem(str(label), url, active)))

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from springboard.accounts.models import User
 from springboard.assessments.demo import assessments_demo
+from springboard.coaching.demo import coaching_demo
+from springboard.network.demo import network_demo
 from springboard.profiles.demo import profiles_demo
 from springboard.programmes.demo import load_demo_programmes
 from springboard.tenancy.models import Agency, Employer, Membership
@@ -74,6 +76,13 @@ def load_demo_data() -> list[DemoPerson]:
         .select_related("user")
         .order_by("user__email")
     )
+    coaches = list(
+        Membership.objects.filter(agency=agency, role=Role.COACH, is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
     profiles_demo(agency, candidates)
     assessments_demo(agency, candidates)
+    network_demo(agency, candidates)
+    coaching_demo(agency, coaches, candidates)
     return list(DEMO_PEOPLE)

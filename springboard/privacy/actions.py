@@ -61,6 +61,27 @@ ACTION_LABELS: dict[str, Promise] = {
     "network.share": _("Network shared with the coaches"),
     "network.share_withdraw": _("Network sharing withdrawn"),
     "network.read": _("Shared network viewed"),
+    # coaching
+    "coaching.session_book": _("Coaching session booked or proposed"),
+    "coaching.session_confirm": _("Coaching session confirmed"),
+    "coaching.session_reschedule": _("Coaching session moved"),
+    "coaching.session_cancel": _("Coaching session cancelled"),
+    "coaching.session_attendance": _("Attendance of a coaching session recorded"),
+    "coaching.note_add": _("Coaching note written"),
+    "coaching.read": _("Coaching data viewed"),
+    "coaching.feed_regenerate": _("Calendar address made"),
+    "coaching.feed_revoke": _("Calendar address stopped"),
+    "coaching.policy_set": _("Choice of coach for an engagement changed"),
+    "coaching.coach_choose": _("Coach chosen by the candidate"),
+    "coaching.change_request": _("Another coach requested"),
+    "coaching.change_decide": _("Request for another coach decided"),
+    "coaching.workshop_create": _("Workshop or module added to the catalogue"),
+    "coaching.workshop_signup": _("Signed up for a workshop"),
+    "coaching.workshop_cancel": _("Workshop place given back"),
+    "coaching.material_add": _("Workshop material added"),
+    "coaching.budget_entry": _("Personal budget entry added"),
+    "coaching.training_request": _("External training requested"),
+    "coaching.training_decide": _("External training request decided"),
 }
 
 # What an event is about: `AuditEvent.target_type` is a model label.
@@ -83,6 +104,14 @@ TARGET_LABELS: dict[str, Promise] = {
     "programmes.engagementprogramme": _("Engagement"),
     "programmes.bulkstart": _("Programme start for several people"),
     "assessments.attempt": _("Test or questionnaire"),
+    "coaching.session": _("Coaching session"),
+    "coaching.note": _("Coaching note"),
+    "coaching.coachchangerequest": _("Request for another coach"),
+    "coaching.workshop": _("Workshop or module"),
+    "coaching.workshopseat": _("Workshop place"),
+    "coaching.workshopmaterial": _("Workshop material"),
+    "coaching.budgetentry": _("Personal budget entry"),
+    "coaching.trainingrequest": _("External training request"),
 }
 
 

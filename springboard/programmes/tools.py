@@ -90,6 +90,9 @@ CANDIDATE_WORK_PAGES: tuple[tuple[Any, str, str], ...] = (
     (_("Tests and questionnaires"), "assessments:coach_results", "public_id"),
     (_("Opportunities"), "opportunities:coach", "public_id"),
     (_("Network"), "network:coach_contacts", "public_id"),
+    (_("Coaching notes"), "coaching:notes", "programme_id"),
+    (_("Book a coaching session"), "coaching:session_book", "programme_id"),
+    (_("Personal budget"), "coaching:budget", "programme_id"),
 )
 
 
