@@ -48,6 +48,8 @@ _GROUP_OF: dict[str, Any] = {
     "coaching:workshops": _("Coaching"),
     "coaching:profile": _("Coaching"),
     "coaching:requests": _("Coaching"),
+    "outcomes:dashboard": _("Reports"),
+    "outcomes:invoicing": _("Reports"),
 }
 
 # Candidates, their coaches and the agency's admins use the coaching pages.
@@ -176,6 +178,24 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap | tuple[Cap, ...], frozenset[str]], ...] 
         "coaching:requests",
         Cap.MANAGE_PROGRAMMES,
         frozenset({"coaching:requests"}),
+    ),
+    (
+        _("Outcomes"),
+        "outcomes:dashboard",
+        Cap.VIEW_CASELOAD,
+        frozenset({"outcomes:dashboard", "outcomes:outcome_edit"}),
+    ),
+    (
+        _("Invoicing basis"),
+        "outcomes:invoicing",
+        Cap.MANAGE_PROGRAMMES,
+        frozenset({"outcomes:invoicing"}),
+    ),
+    (
+        _("Outcomes report"),
+        "outcomes:employer_report",
+        Cap.VIEW_EMPLOYER_AGGREGATES,
+        frozenset({"outcomes:employer_report"}),
     ),
     (
         _("Personal budgets"),

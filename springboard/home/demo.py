@@ -12,6 +12,7 @@ from springboard.accounts.models import User
 from springboard.assessments.demo import assessments_demo
 from springboard.coaching.demo import coaching_demo
 from springboard.network.demo import network_demo
+from springboard.outcomes.demo import outcomes_demo
 from springboard.profiles.demo import profiles_demo
 from springboard.programmes.demo import load_demo_programmes
 from springboard.tenancy.models import Agency, Employer, Membership
@@ -85,4 +86,5 @@ def load_demo_data() -> list[DemoPerson]:
     assessments_demo(agency, candidates)
     network_demo(agency, candidates)
     coaching_demo(agency, coaches, candidates)
+    outcomes_demo(agency)
     return list(DEMO_PEOPLE)

@@ -61,6 +61,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "network.share": _("Network shared with the coaches"),
     "network.share_withdraw": _("Network sharing withdrawn"),
     "network.read": _("Shared network viewed"),
+    # outcomes and aftercare
+    "outcome.record": _("Outcome recorded"),
+    "outcome.confirm": _("Outcome confirmed by the candidate"),
+    "outcome.view": _("Outcome viewed by staff"),
+    "outcome.checkin_answer": _("Aftercare check-in answered"),
+    "outcomes.dashboard_view": _("Outcomes dashboard viewed"),
     # coaching
     "coaching.session_book": _("Coaching session booked or proposed"),
     "coaching.session_confirm": _("Coaching session confirmed"),

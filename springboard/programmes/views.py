@@ -133,6 +133,8 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         "can_tick": viewer.has(Cap.TICK_TASKS),
         "can_edit": viewer.has(Cap.EDIT_PLAN),
         "can_open_tools": viewer.has(Cap.OWN_CANDIDATE_WORK),
+        # Admins and the programme's coaches record its outcome (the page checks the scope).
+        "can_record_outcome": viewer.has(Cap.CHANGE_PROGRAMME_STATUS),
     }
     if viewer.has(Cap.CHANGE_PROGRAMME_STATUS):
         context["transition_form"] = TransitionForm(current=programme.status)
