@@ -195,3 +195,28 @@ def test_odd_input_is_refused_not_a_500(world: World) -> None:
     entries.refresh_from_db()
     assert likert.answers == {}
     assert entries.answers == {}
+
+
+def test_not_imported_instrument_explains_itself_to_a_plan_link(world: World) -> None:
+    """Before `import-reference-data`, a plan task's link to a questionnaire is a clear page,
+    not a 404, and the list shows the same state."""
+    # A path without the reference files: only the free-text instruments (our own) import.
+    import_instruments(FIXTURES / "missing", lambda line: None)
+    client = _client(world)
+    listing = client.get(_url("list", world))
+    assert listing.status_code == 200
+    assert "Strengths and weaknesses" in listing.text
+    assert listing.text.count("Not available yet") == 3  # interests, work values, Big Five
+    url = _url("instrument", world, instrument="interest-profiler-60")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "This questionnaire is not available yet." in page.text
+    assert "Interests (O*NET Interest Profiler)" in page.text
+    # Trying to start it lands on the same explanation and creates nothing.
+    assert client.post(url)["Location"] == url
+    assert not Attempt.objects.exists()
+    assert client.get(_url("instrument", world, instrument="no-such-thing")).status_code == 404
+    # Once imported, the same link opens the questionnaire.
+    _load()
+    assert "Start" in client.get(url).text
+    assert "Not available yet" not in client.get(_url("list", world)).text

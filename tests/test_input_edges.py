@@ -36,7 +36,12 @@ from django.test import Client
 from django.urls import reverse
 
 from springboard.employers.models import Cohort, Engagement
-from springboard.lib.dates import EARLIEST_DATE, LATEST_DATE, BoundedDateField
+from springboard.lib.dates import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    BoundedDateField,
+    BoundedDateTimeField,
+)
 from springboard.programmes.models import PlanItem, PlanItemKind, Programme
 from tests.employer_fixtures import make_import
 from tests.factories import AgencyWorld, World, make_programme
@@ -237,7 +242,9 @@ def _fields_of(form_class: type[forms.BaseForm]) -> dict[str, forms.Field]:
     """Declared fields, plus those the form adds itself when it needs no arguments to build."""
     try:
         return dict(form_class().fields)
-    except TypeError:  # needs an agency, an engagement, …: its declared fields are what it has
+    # It needs an agency, an engagement, … (or it is a model form's base without a model): its
+    # declared fields are what it has.
+    except (TypeError, ValueError):
         return dict(form_class.base_fields)  # type: ignore[attr-defined]
 
 
@@ -251,7 +258,17 @@ def test_the_walk_finds_the_forms() -> None:
 def test_every_form_field_is_bounded(form_class: type[forms.BaseForm]) -> None:
     for name, form_field in _fields_of(form_class).items():
         where = f"{form_class.__module__}.{form_class.__qualname__}.{name}"
-        if isinstance(form_field, BaseTemporalField):
+        if isinstance(form_field, forms.TimeField):
+            pass  # a time of day: bounded by its format
+        elif isinstance(form_field, forms.DateTimeField):
+            assert isinstance(form_field, BoundedDateTimeField), (
+                f"{where}: use BoundedDateTimeField"
+            )
+            for edge in DATE_EDGES:
+                with pytest.raises(ValidationError) as refused:
+                    form_field.clean(f"{edge}T12:00")
+                assert refused.value.error_list[0].code == "date_out_of_range", where
+        elif isinstance(form_field, BaseTemporalField):
             assert isinstance(form_field, BoundedDateField), f"{where}: use BoundedDateField"
             for edge in DATE_EDGES:
                 with pytest.raises(ValidationError) as refused:
@@ -262,7 +279,10 @@ def test_every_form_field_is_bounded(form_class: type[forms.BaseForm]) -> None:
         if isinstance(form_field, forms.CharField):
             with pytest.raises(ValidationError):
                 form_field.clean(NUL_TEXT)
-            if not isinstance(form_field.widget, forms.PasswordInput):
+            # A UUID field's value must parse as a UUID: bounded by its format.
+            if not isinstance(form_field.widget, forms.PasswordInput) and not isinstance(
+                form_field, forms.UUIDField
+            ):
                 assert form_field.max_length is not None, f"{where}: no max_length"
 
 

@@ -262,6 +262,20 @@ SPECS: tuple[InstrumentSpec, ...] = (
     ),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+# Our own texts of each instrument (title, instructions): in the repository, so a page can name
+# an instrument before `import-reference-data` has loaded its items.
+_OUR_TEXTS = {
+    "interest-profiler-60": "interest_profiler.json",
+    "work-values": "work_values.json",
+    "ipip-neo-120": "big_five.json",
+    "strengths": "strengths.json",
+    "wellbeing-factors": "wellbeing_factors.json",
+}
+
+
+def our_title(key: str, lang: str) -> str:
+    """An instrument's title from our own data, for one that is not imported yet."""
+    return text_in(_ours(_OUR_TEXTS[key]).get("title"), lang)
 
 
 def item_keys(content: dict[str, Any]) -> list[ItemKey]:

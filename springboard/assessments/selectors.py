@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from springboard.assessments.content import SPECS
 from springboard.assessments.models import Attempt, Instrument, InstrumentVersion
 from springboard.privacy.services import audit_record
 from springboard.tenancy.models import Membership
@@ -35,6 +36,12 @@ def interest_scores(membership: Membership) -> dict[str, int] | None:
 def instruments() -> QuerySet[Instrument]:
     """Instruments that have a version (imported); the others cannot be taken."""
     return Instrument.objects.filter(versions__isnull=False).distinct().order_by("position", "key")
+
+
+def pending_instrument_keys() -> list[str]:
+    """The instruments we ship that are not imported yet, in their usual order."""
+    imported = set(instruments().values_list("key", flat=True))
+    return [spec.key for spec in SPECS if spec.key not in imported]
 
 
 def latest_version(instrument: Instrument) -> InstrumentVersion | None:

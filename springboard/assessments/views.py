@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.assessments import access, presenters, selectors, services
-from springboard.assessments.content import text_in
+from springboard.assessments.content import our_title, text_in
 from springboard.assessments.forms import CommentForm, EntryForm
 from springboard.assessments.models import Attempt, InstrumentKind
 from springboard.lib.errors import DomainError
@@ -72,12 +72,22 @@ def instrument_list(request: HttpRequest, agency_slug: str) -> HttpResponse:
         (status, presenters.texts(status.version, lang)["title"])
         for status in selectors.instrument_statuses(viewer)
     ]
-    return render(request, "assessments/list.html", {"rows": rows})
+    pending = [(key, our_title(key, lang)) for key in selectors.pending_instrument_keys()]
+    return render(request, "assessments/list.html", {"rows": rows, "pending": pending})
 
 
 @require_http_methods(["GET", "POST"])
 def instrument(request: HttpRequest, agency_slug: str, instrument: str) -> HttpResponse:
-    found = access.get_instrument(request, instrument, need=Cap.OWN_CANDIDATE_WORK)
+    found = access.get_instrument_or_pending(request, instrument, need=Cap.OWN_CANDIDATE_WORK)
+    if found is None:
+        # Shipped but not imported yet: a plan task may already link here. Say so (a start
+        # attempt lands on the same explanation).
+        if request.method == "POST":
+            return redirect(
+                "assessments:instrument", agency_slug=agency_slug, instrument=instrument
+            )
+        title = our_title(instrument, presenters.current_lang())
+        return render(request, "assessments/unavailable.html", {"title": title})
     viewer = current_membership(request)
     if request.method == "POST":
         try:

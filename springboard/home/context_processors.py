@@ -42,12 +42,17 @@ _GROUP_OF: dict[str, Any] = {
     "assessments:list": _("My work"),
     "opportunities:list": _("My work"),
     "network:contacts": _("My work"),
+    "cvs:list": _("My work"),
     "coaching:sessions": _("Coaching"),
     "coaching:calendar": _("Coaching"),
     "coaching:coaches": _("Coaching"),
     "coaching:workshops": _("Coaching"),
     "coaching:profile": _("Coaching"),
     "coaching:requests": _("Coaching"),
+    "jobs:for_you": _("Job search"),
+    "jobs:applications": _("Job search"),
+    "jobs:targets": _("Job search"),
+    "jobs:vacancies": _("Job search"),
     "outcomes:dashboard": _("Reports"),
     "outcomes:invoicing": _("Reports"),
 }
@@ -118,6 +123,7 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap | tuple[Cap, ...], frozenset[str]], ...] 
                 "assessments:*",
                 "opportunities:*",
                 "network:*",
+                "cvs:*",
             }
         ),
     ),
@@ -135,6 +141,29 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap | tuple[Cap, ...], frozenset[str]], ...] 
         frozenset({"opportunities:*"}),
     ),
     (_("My network"), "network:contacts", Cap.OWN_CANDIDATE_WORK, frozenset({"network:*"})),
+    (_("CVs and letters"), "cvs:list", Cap.OWN_CANDIDATE_WORK, frozenset({"cvs:*"})),
+    (_("Jobs for you"), "jobs:for_you", Cap.OWN_CANDIDATE_WORK, frozenset({"jobs:for_you"})),
+    (
+        _("Applications"),
+        "jobs:applications",
+        Cap.OWN_CANDIDATE_WORK,
+        frozenset(
+            {
+                "jobs:applications",
+                "jobs:application",
+                "jobs:application_add",
+                "jobs:interview",
+                "jobs:offers",
+            }
+        ),
+    ),
+    (_("Target companies"), "jobs:targets", Cap.OWN_CANDIDATE_WORK, frozenset({"jobs:targets"})),
+    (
+        _("Vacancies"),
+        "jobs:vacancies",
+        (Cap.OWN_CANDIDATE_WORK, Cap.VIEW_CASELOAD),
+        frozenset({"jobs:vacancies", "jobs:vacancy", "jobs:vacancy_add", "jobs:vacancy_import"}),
+    ),
     (
         _("Coaching sessions"),
         "coaching:sessions",

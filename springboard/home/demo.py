@@ -11,6 +11,8 @@ from django.utils import timezone
 from springboard.accounts.models import User
 from springboard.assessments.demo import assessments_demo
 from springboard.coaching.demo import coaching_demo
+from springboard.cvs.demo import cvs_demo
+from springboard.jobs.demo import jobs_demo
 from springboard.network.demo import network_demo
 from springboard.outcomes.demo import outcomes_demo
 from springboard.profiles.demo import profiles_demo
@@ -84,7 +86,9 @@ def load_demo_data() -> list[DemoPerson]:
     )
     profiles_demo(agency, candidates)
     assessments_demo(agency, candidates)
+    cvs_demo(agency, candidates)
     network_demo(agency, candidates)
     coaching_demo(agency, coaches, candidates)
+    jobs_demo(agency, candidates)
     outcomes_demo(agency)
     return list(DEMO_PEOPLE)

@@ -1,6 +1,30 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-from springboard.jobs import views  # noqa: F401
+from springboard.jobs import views
 
 app_name = "jobs"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.for_you, name="for_you"),
+    path("vacancies/", views.vacancies, name="vacancies"),
+    path("vacancies/add/", views.vacancy_add, name="vacancy_add"),
+    path("vacancies/import/", views.vacancy_import, name="vacancy_import"),
+    path("vacancies/<uuid:public_id>/", views.vacancy, name="vacancy"),
+    path("vacancies/<uuid:public_id>/save/", views.vacancy_save, name="vacancy_save"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/add/", views.application_add, name="application_add"),
+    path("applications/<uuid:public_id>/", views.application, name="application"),
+    path("applications/<uuid:public_id>/move/", views.application_move, name="application_move"),
+    path("applications/<uuid:public_id>/interviews/", views.interview_add, name="interview_add"),
+    path("applications/<uuid:public_id>/offers/", views.offer_add, name="offer_add"),
+    path("interviews/<uuid:public_id>/", views.interview, name="interview"),
+    path(
+        "interviews/<uuid:public_id>/calendar.ics",
+        views.interview_calendar,
+        name="interview_calendar",
+    ),
+    path("offers/", views.offers, name="offers"),
+    path("offers/<uuid:public_id>/accept/", views.offer_accept, name="offer_accept"),
+    path("targets/", views.targets, name="targets"),
+    path("targets/<uuid:public_id>/remove/", views.target_remove, name="target_remove"),
+    path("candidates/<uuid:public_id>/", views.candidate_pipeline, name="candidate_pipeline"),
+]

@@ -11,7 +11,7 @@ stays far from the limits.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from django import forms
@@ -45,6 +45,23 @@ class BoundedDateField(forms.DateField):
         if isinstance(widget, forms.DateInput):
             attrs.setdefault("min", EARLIEST_DATE.isoformat())
             attrs.setdefault("max", LATEST_DATE.isoformat())
+        return attrs
+
+
+def validate_datetime_in_range(value: datetime) -> None:
+    validate_date_in_range(value.date())
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A form date-and-time field whose date lies within the accepted range."""
+
+    default_validators = [validate_datetime_in_range]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.DateTimeInput):
+            attrs.setdefault("min", f"{EARLIEST_DATE.isoformat()}T00:00")
+            attrs.setdefault("max", f"{LATEST_DATE.isoformat()}T23:59")
         return attrs
 
 

@@ -42,15 +42,15 @@ def _checked[T](lookup: Callable[[], T]) -> T:
         raise HttpError(403, "Forbidden") from error
 
 
-class SkillOut(Schema):
+class OpportunitySkillOut(Schema):
     id: UUID
     uri: str
     name: str
     lang: str
 
     @staticmethod
-    def of(skill: SkillShown) -> SkillOut:
-        return SkillOut(
+    def of(skill: SkillShown) -> OpportunitySkillOut:
+        return OpportunitySkillOut(
             id=skill.shown.public_id, uri=skill.uri, name=skill.shown.name, lang=skill.shown.lang
         )
 
@@ -66,9 +66,9 @@ class OpportunityOut(Schema):
     interest_fit: float | None
     has_interest_profile: bool
     essential_skills: int
-    matched_essential: list[SkillOut]
-    matched_optional: list[SkillOut]
-    missing_essential: list[SkillOut]
+    matched_essential: list[OpportunitySkillOut]
+    matched_optional: list[OpportunitySkillOut]
+    missing_essential: list[OpportunitySkillOut]
     more_missing_essential: int
     # None while Springboard holds no vacancies.
     vacancies: int | None
@@ -87,9 +87,9 @@ class OpportunityOut(Schema):
             interest_fit=item.ranked.interest_fit,
             has_interest_profile=item.has_interest_profile,
             essential_skills=item.ranked.essential,
-            matched_essential=[SkillOut.of(s) for s in item.matched_essential],
-            matched_optional=[SkillOut.of(s) for s in item.matched_optional],
-            missing_essential=[SkillOut.of(s) for s in item.missing_essential],
+            matched_essential=[OpportunitySkillOut.of(s) for s in item.matched_essential],
+            matched_optional=[OpportunitySkillOut.of(s) for s in item.matched_optional],
+            missing_essential=[OpportunitySkillOut.of(s) for s in item.missing_essential],
             more_missing_essential=item.more_missing,
             vacancies=item.vacancies,
             planned_skills=sorted(item.planned_skills),

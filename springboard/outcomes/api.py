@@ -171,15 +171,15 @@ def programme_outcome_confirm(
     return OutcomeOut.of(outcome)
 
 
-class CellOut(Schema):
+class OutcomeCellOut(Schema):
     value: int | None
     suppressed: bool
 
 
 class RowOut(Schema):
     label: str
-    total: CellOut
-    cells: dict[str, CellOut]
+    total: OutcomeCellOut
+    cells: dict[str, OutcomeCellOut]
 
 
 class TableOut(Schema):
@@ -193,9 +193,9 @@ class TableOut(Schema):
             rows=[
                 RowOut(
                     label=row.label,
-                    total=CellOut(value=row.total.value, suppressed=row.total.suppressed),
+                    total=OutcomeCellOut(value=row.total.value, suppressed=row.total.suppressed),
                     cells={
-                        heading: CellOut(value=cell.value, suppressed=cell.suppressed)
+                        heading: OutcomeCellOut(value=cell.value, suppressed=cell.suppressed)
                         for heading, cell in zip(table.headings, row.cells, strict=True)
                     },
                 )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from springboard.outcomes.models import PLACEMENT_KINDS, CheckIn, OutcomeKind, PayComparison
+from springboard.outcomes.models import PLACEMENT_KINDS, OutcomeKind, PayComparison
 from springboard.programmes.models import Programme, ProgrammeStatus
 
 RETENTION_MONTHS = (6, 12)
@@ -82,18 +82,21 @@ def _counts() -> dict[str, Count]:
 
 
 def _checkin_counts() -> dict[str, Count | Sum]:
-    """Over answered check-ins; a programme has at most one check-in per month, so counting
-    check-ins of a month counts programmes."""
-    placed = Q(programme__outcome__confirmed_at__isnull=False) & Q(
-        programme__outcome__kind__in=PLACEMENT_KINDS
-    )
+    """Over the programmes' answered check-ins (the queryset is filtered on them); a programme
+    has at most one check-in per month, so counting check-ins of a month counts programmes."""
+    checkin = "aftercare_checkins"
     counts: dict[str, Count | Sum] = {
-        "satisfaction_count": Count("pk", filter=Q(satisfaction__isnull=False)),
-        "satisfaction_sum": Sum("satisfaction"),
+        "satisfaction_count": Count(
+            checkin, filter=Q(aftercare_checkins__satisfaction__isnull=False)
+        ),
+        "satisfaction_sum": Sum("aftercare_checkins__satisfaction"),
     }
     for months in RETENTION_MONTHS:
-        counts[f"answered_{months}"] = Count("pk", filter=placed & Q(months=months))
-        counts[f"in_work_{months}"] = Count("pk", filter=placed & Q(months=months, in_work=True))
+        this_month = Q(aftercare_checkins__months=months)
+        counts[f"answered_{months}"] = Count(checkin, filter=_PLACED & this_month)
+        counts[f"in_work_{months}"] = Count(
+            checkin, filter=_PLACED & this_month & Q(aftercare_checkins__in_work=True)
+        )
     return counts
 
 
@@ -128,9 +131,11 @@ def measure_by(
     base = programmes.order_by()
     rows = _grouped(base, fields, _counts())
     answers: dict[tuple[Hashable, ...], dict[str, int]] = {}
-    checkins = CheckIn.objects.filter(programme__in=base.values("pk"), answered_at__isnull=False)
-    for row in _grouped(checkins, [f"programme__{f}" for f in fields], _checkin_counts()):
-        answers[tuple(row[f"programme__{f}"] for f in fields)] = row
+    # From the programmes' side, joined once: a semi-join of the check-ins on the programmes
+    # (`programme__in=`) reads the programmes and their joins twice.
+    answered = base.filter(aftercare_checkins__answered_at__isnull=False)
+    for row in _grouped(answered, fields, _checkin_counts()):
+        answers[tuple(row[f] for f in fields)] = row
     days: dict[tuple[Hashable, ...], list[int]] = {}
     placements = base.filter(_PLACED).values_list(*fields, "start_date", "outcome__start_date")
     for *key, started, placed in placements:

@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from springboard.employers.models import Cohort, Enrolment
+from springboard.employers.models import Cohort
 from springboard.outcomes.definitions import EMPTY, Measures, combine, measure_by
 from springboard.outcomes.models import OutcomeKind
 from springboard.programmes.models import Programme
@@ -168,11 +167,7 @@ def employer_outcome_report(contact: Membership) -> list[OutcomeReport]:
     )
     groups = measure_by(programmes, "enrolment__engagement_id", "enrolment__cohort_id")
     enrolled: dict[tuple[Hashable, ...], int] = {
-        (row["engagement_id"], row["cohort_id"]): row["n"]
-        for row in Enrolment.objects.filter(engagement__in=engagements)
-        .values("engagement_id", "cohort_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        (f.engagement.pk, cohort_id): n for f in funnels for cohort_id, n in f.enrolled.items()
     }
     reports = []
     for funnel in funnels:

@@ -61,6 +61,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "network.share": _("Network shared with the coaches"),
     "network.share_withdraw": _("Network sharing withdrawn"),
     "network.read": _("Shared network viewed"),
+    "jobs.pipeline.read": _("Job-search pipeline viewed"),
+    # CVs and letters
+    "cv.list": _("CVs and letters of a candidate listed"),
+    "cv.read": _("CV viewed"),
+    "cv.download": _("CV downloaded"),
+    "cv.export": _("CV exported (JSON Resume)"),
+    "letter.read": _("Cover letter viewed"),
+    "letter.download": _("Cover letter downloaded"),
     # outcomes and aftercare
     "outcome.record": _("Outcome recorded"),
     "outcome.confirm": _("Outcome confirmed by the candidate"),

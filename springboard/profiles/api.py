@@ -65,7 +65,7 @@ def _lang() -> str:
     return reader_lang(get_language() or "")
 
 
-class SkillOut(Schema):
+class ProfileSkillOut(Schema):
     id: UUID
     skill_id: UUID
     uri: str
@@ -79,8 +79,8 @@ class SkillOut(Schema):
     version: int
 
     @staticmethod
-    def of(row: ProfileSkill) -> SkillOut:
-        return SkillOut(
+    def of(row: ProfileSkill) -> ProfileSkillOut:
+        return ProfileSkillOut(
             id=row.public_id,
             skill_id=row.skill.public_id,
             uri=row.skill.uri,
@@ -205,7 +205,7 @@ class ProfileOut(Schema):
     achievements: list[AchievementOut]
     education: list[EducationOut]
     languages: list[LanguageOut]
-    skills: list[SkillOut]
+    skills: list[ProfileSkillOut]
     preferences: PreferencesOut
 
 
@@ -255,7 +255,7 @@ def profile_detail(
             )
             for x in profile.languages.all()
         ],
-        skills=[SkillOut.of(row) for row in selectors.skills_of(profile)],
+        skills=[ProfileSkillOut.of(row) for row in selectors.skills_of(profile)],
         preferences=PreferencesOut.of(profile),
     )
 
@@ -324,19 +324,19 @@ class ConfirmIn(Schema):
 
 @router.get(
     "/a/{agency_slug}/profile/skills",
-    response={200: list[SkillOut], **ERRORS},
+    response={200: list[ProfileSkillOut], **ERRORS},
     url_name="profile_skills",
 )
 def skill_list(
     request: HttpRequest, agency_slug: str, programme: UUID | None = None
-) -> list[SkillOut]:
+) -> list[ProfileSkillOut]:
     _viewer, profile = _profile_for(request, programme, part="api.skills")
-    return [SkillOut.of(row) for row in selectors.skills_of(profile)]
+    return [ProfileSkillOut.of(row) for row in selectors.skills_of(profile)]
 
 
 @router.post(
     "/a/{agency_slug}/profile/skills",
-    response={201: SkillOut, **WRITE_ERRORS},
+    response={201: ProfileSkillOut, **WRITE_ERRORS},
     url_name="profile_skills",
 )
 def skill_add(request: HttpRequest, agency_slug: str, payload: SkillIn) -> Any:
@@ -355,7 +355,7 @@ def skill_add(request: HttpRequest, agency_slug: str, payload: SkillIn) -> Any:
         )
     except DomainError as error:
         return Status(400, ErrorOut(detail=error.message, field=error.field))
-    return Status(201, SkillOut.of(row))
+    return Status(201, ProfileSkillOut.of(row))
 
 
 def _skill_row(profile: Profile, skill_id: UUID) -> ProfileSkill:
@@ -367,7 +367,7 @@ def _skill_row(profile: Profile, skill_id: UUID) -> ProfileSkill:
 
 @router.post(
     "/a/{agency_slug}/profile/skills/{skill_id}/confirm",
-    response={200: SkillOut, **WRITE_ERRORS},
+    response={200: ProfileSkillOut, **WRITE_ERRORS},
     url_name="profile_skill_confirm",
 )
 def skill_confirm(
@@ -376,7 +376,7 @@ def skill_confirm(
     skill_id: UUID,
     payload: ConfirmIn,
     programme: UUID | None = None,
-) -> SkillOut:
+) -> ProfileSkillOut:
     """The candidate confirms their own skill; a coach names the programme to confirm one of a
     candidate they coach."""
     if programme is None:
@@ -385,7 +385,7 @@ def skill_confirm(
         viewer, _programme, profile = _checked(lambda: access.coached_profile(request, programme))
     row = _skill_row(profile, skill_id)
     row = services.skill_confirm(row=row, actor=viewer, confirmed=payload.confirmed)
-    return SkillOut.of(_skill_row(profile, row.public_id))
+    return ProfileSkillOut.of(_skill_row(profile, row.public_id))
 
 
 @router.delete(

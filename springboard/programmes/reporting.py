@@ -6,7 +6,7 @@ A report on programmes, so it lives in the programmes app, which may read the em
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
@@ -84,6 +84,9 @@ class EngagementReport:
     by_status: dict[str, Cell]
     cohorts: list[CohortReport]
     consented: list[tuple[str, str]]  # (name, status) for people who allowed it
+    # Never shown: enrolments per cohort id (None: without a cohort), for reports built on this
+    # one (outcomes) that need the denominators without counting the enrolments again.
+    enrolled: dict[int | None, int] = field(default_factory=dict)
 
 
 # Complementary suppression over an engagement's whole table (docs/employers.md).
@@ -298,6 +301,7 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
                     for cohort, cells in zip(cohorts, table[: len(cohorts)], strict=True)
                 ],
                 consented[engagement.pk],
+                {group[1]: sum(counts.get(group, zero).values()) for group in groups},
             )
         )
     return reports

@@ -392,6 +392,7 @@ def candidate_home(candidate: Membership) -> dict[str, Any]:
         "consent": active_consent(programme),
         "can_tick": candidate.has(Cap.TICK_TASKS),
         "can_edit": False,
+        "can_open_tools": candidate.has(Cap.OWN_CANDIDATE_WORK),
     }
 
 

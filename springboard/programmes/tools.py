@@ -59,6 +59,7 @@ TOOLS: dict[str, Tool] = {
         _("Competence profile"), _("Open your competence profile"), "profiles:profile"
     ),
     "skills": Tool(_("Skills in the profile"), _("Open your skills"), "profiles:skills"),
+    "cv": Tool(_("CV"), _("Open your CVs"), "cvs:list"),
     "cv-upload": Tool(_("CV upload"), _("Upload your CV"), "profiles:cv_upload"),
     "opportunities": Tool(_("Opportunities"), _("Open your opportunities"), "opportunities:list"),
     "coaching-sessions": Tool(
@@ -83,21 +84,26 @@ def tool_url(key: str, agency_slug: str) -> str | None:
         return None
 
 
-# A coach's pages on one candidate's work, keyed by the programme: (label, URL name, the URL's
-# keyword for the programme's public id). The programme page links to each of them.
-CANDIDATE_WORK_PAGES: tuple[tuple[Any, str, str], ...] = (
-    (_("Competence profile"), "profiles:coach_profile", "programme_id"),
-    (_("Tests and questionnaires"), "assessments:coach_results", "public_id"),
-    (_("Opportunities"), "opportunities:coach", "public_id"),
-    (_("Network"), "network:coach_contacts", "public_id"),
-    (_("Coaching notes"), "coaching:notes", "programme_id"),
-    (_("Book a coaching session"), "coaching:session_book", "programme_id"),
-    (_("Personal budget"), "coaching:budget", "programme_id"),
+# A coach's pages on one candidate's work: (label, URL name, the URL's keyword, and whether it takes
+# the programme's public id or the candidate's membership's). The programme page links to each.
+CANDIDATE_WORK_PAGES: tuple[tuple[Any, str, str, str], ...] = (
+    (_("Competence profile"), "profiles:coach_profile", "programme_id", "programme"),
+    (_("Tests and questionnaires"), "assessments:coach_results", "public_id", "programme"),
+    (_("Opportunities"), "opportunities:coach", "public_id", "programme"),
+    (_("Network"), "network:coach_contacts", "public_id", "programme"),
+    (_("Coaching notes"), "coaching:notes", "programme_id", "programme"),
+    (_("Book a coaching session"), "coaching:session_book", "programme_id", "programme"),
+    (_("Personal budget"), "coaching:budget", "programme_id", "programme"),
+    (_("CVs and letters"), "cvs:coach_list", "programme_id", "programme"),
+    (_("Job search"), "jobs:candidate_pipeline", "public_id", "candidate"),
 )
 
 
-def candidate_work_links(agency_slug: str, programme_public_id: object) -> list[tuple[Any, str]]:
+def candidate_work_links(
+    agency_slug: str, programme_public_id: object, candidate_public_id: object
+) -> list[tuple[Any, str]]:
+    ids = {"programme": programme_public_id, "candidate": candidate_public_id}
     return [
-        (label, reverse(url_name, kwargs={"agency_slug": agency_slug, key: programme_public_id}))
-        for label, url_name, key in CANDIDATE_WORK_PAGES
+        (label, reverse(url_name, kwargs={"agency_slug": agency_slug, key: ids[source]}))
+        for label, url_name, key, source in CANDIDATE_WORK_PAGES
     ]

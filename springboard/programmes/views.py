@@ -141,7 +141,9 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
     if viewer.has(Cap.VIEW_WELLBEING):
         context["checkins"] = selectors.wellbeing_checkins_for(programme, viewer)
     if viewer.has(Cap.REVIEW_CANDIDATE_WORK):
-        context["work_links"] = candidate_work_links(programme.agency.slug, programme.public_id)
+        context["work_links"] = candidate_work_links(
+            programme.agency.slug, programme.public_id, programme.candidate.public_id
+        )
     return context
 
 
