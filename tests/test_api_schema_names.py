@@ -13,6 +13,7 @@ import springboard.api.urls  # noqa: F401 - loads every app's router and its sch
 
 
 def _subclasses(cls: type) -> Iterator[type]:
+    sub: type
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db.models import Prefetch, Q, QuerySet
 
 from springboard.privacy.services import audit_record
 from springboard.profiles.models import (
@@ -23,8 +22,8 @@ from springboard.profiles.models import (
     ProfileSkill,
     SuggestionState,
 )
-from springboard.taxonomy.models import FALLBACK_LANG, Label, Skill
-from springboard.taxonomy.selectors import MIN_QUERY, SUGGESTIONS, Shown, clean_query, shown
+from springboard.taxonomy import selectors as taxonomy_selectors
+from springboard.taxonomy.selectors import Shown
 from springboard.tenancy.models import Membership
 
 
@@ -130,52 +129,6 @@ def profile_read_audit(*, viewer: Membership, profile: Profile, part: str) -> No
 
 
 def skill_suggestions(raw_query: str, lang: str, *, profile: Profile) -> list[Shown]:
-    """ESCO skills for a typed fragment, in any language's labels, that the profile lacks.
-
-    Ranked like occupation suggestions: a label starting with the fragment first, then labels
-    in the reader's language, preferred labels, shorter ones. The note shows the matched label
-    when it differs from the name in the reader's language (a Danish label found by a reader of
-    Dutch pages, say).
-    """
-    query = clean_query(raw_query)
-    if len(query) < MIN_QUERY:
-        return []
+    """ESCO skills for a typed fragment, in any language's labels, that the profile lacks."""
     have = ProfileSkill.objects.filter(profile=profile).values("skill_id")
-    hits = (
-        Label.objects.filter(skill__isnull=False, search_text__contains=query)
-        .exclude(skill_id__in=have)
-        .annotate(
-            starts=Case(
-                When(search_text__startswith=query, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            lang_rank=Case(
-                When(lang=lang, then=Value(0)),
-                When(lang=FALLBACK_LANG, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            kind_rank=Case(
-                When(kind="preferred", then=Value(0)),
-                When(kind="alt", then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            size=Length("text"),
-        )
-        .order_by("starts", "lang_rank", "kind_rank", "size", "skill_id")
-        .values_list("skill_id", "text")[: SUGGESTIONS * 20]
-    )
-    matched: dict[int, str] = {}
-    for skill_id, text in hits:
-        if skill_id not in matched:
-            matched[skill_id] = text
-            if len(matched) == SUGGESTIONS:
-                break
-    found = Skill.objects.in_bulk(list(matched))
-    out = []
-    for skill_id, text in matched.items():
-        skill = found[skill_id]
-        out.append(shown(skill, lang, note="" if text == skill.name_in(lang) else text))
-    return out
+    return taxonomy_selectors.skill_suggestions(raw_query, lang, exclude_ids=have)

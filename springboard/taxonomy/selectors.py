@@ -82,19 +82,25 @@ def _lang_preference(lang: str) -> Case:
     )
 
 
-def occupation_suggestions(raw_query: str, lang: str, limit: int = SUGGESTIONS) -> list[Shown]:
-    """Best occupations for a typed fragment (two queries, whatever the data).
+def _label_suggestions(
+    raw_query: str, lang: str, *, concept: str, limit: int, exclude_ids: Any = None
+) -> list[Shown]:
+    """Best concepts (`concept` is "occupation" or "skill") for a typed fragment, in two queries.
 
     Labels of every language are searched; a label that starts with the fragment, in the
-    reader's language, preferred and short ranks first. The suggestion shows the
-    occupation's name in the reader's language and, when it differs, the label that matched.
+    reader's language, preferred and short ranks first. The suggestion shows the concept's name
+    in the reader's language and, when it differs, the label that matched (a Danish label found
+    by a reader of Dutch pages, say). `exclude_ids`: concept ids (or a subquery) to leave out.
     """
     query = clean_query(raw_query)
     if len(query) < MIN_QUERY:
         return []
+    id_field = f"{concept}_id"
+    labels = Label.objects.filter(**{f"{concept}__isnull": False}, search_text__contains=query)
+    if exclude_ids is not None:
+        labels = labels.exclude(**{f"{id_field}__in": exclude_ids})
     hits = (
-        Label.objects.filter(occupation__isnull=False, search_text__contains=query)
-        .annotate(
+        labels.annotate(
             starts=Case(
                 When(search_text__startswith=query, then=Value(0)),
                 default=Value(1),
@@ -109,22 +115,35 @@ def occupation_suggestions(raw_query: str, lang: str, limit: int = SUGGESTIONS) 
             ),
             size=Length("text"),
         )
-        .order_by("starts", "lang_rank", "kind_rank", "size", "occupation_id")
-        .values_list("occupation_id", "text")[: limit * 20]
+        .order_by("starts", "lang_rank", "kind_rank", "size", id_field)
+        .values_list(id_field, "text")[: limit * 20]
     )
     matched: dict[int, str] = {}
-    for occupation_id, text in hits:
-        if occupation_id not in matched:
-            matched[occupation_id] = text
+    for concept_id, text in hits:
+        if concept_id not in matched:
+            matched[concept_id] = text
             if len(matched) == limit:
                 break
-    found = Occupation.objects.in_bulk(list(matched))
-    out = []
-    for occupation_id, text in matched.items():
-        occupation = found[occupation_id]
-        name = occupation.name_in(lang)
-        out.append(shown(occupation, lang, note="" if text == name else text))
-    return out
+    model: Any = Occupation if concept == "occupation" else Skill
+    found = model.objects.in_bulk(list(matched))
+    return [
+        shown(found[concept_id], lang, note="" if text == found[concept_id].name_in(lang) else text)
+        for concept_id, text in matched.items()
+    ]
+
+
+def occupation_suggestions(raw_query: str, lang: str, limit: int = SUGGESTIONS) -> list[Shown]:
+    """Best occupations for a typed fragment (see `_label_suggestions`)."""
+    return _label_suggestions(raw_query, lang, concept="occupation", limit=limit)
+
+
+def skill_suggestions(
+    raw_query: str, lang: str, *, limit: int = SUGGESTIONS, exclude_ids: Any = None
+) -> list[Shown]:
+    """Best ESCO skills for a typed fragment, leaving out `exclude_ids`."""
+    return _label_suggestions(
+        raw_query, lang, concept="skill", limit=limit, exclude_ids=exclude_ids
+    )
 
 
 def occupation_search(raw_query: str, lang: str) -> QuerySet[Occupation]:
