@@ -72,8 +72,11 @@ def make_session(programme: Programme, *, days: int = 3, **fields: Any) -> Sessi
     )
 
 
-def make_workshop(side: AgencyWorld, *, capacity: int = 10, key: str = "cv") -> WorkshopDate:
-    """A new date of the agency's workshop `key` (the workshop made on first use)."""
+def make_workshop(
+    side: AgencyWorld, *, capacity: int = 10, key: str = "cv", price: Decimal = Decimal("0.00")
+) -> WorkshopDate:
+    """A new date of the agency's workshop `key` (the workshop made on first use); free unless
+    a price is given, as a priced seat is paid from the programme's personal budget."""
     workshop, _created = Workshop.objects.get_or_create(
         agency=side.agency,
         key=key,
@@ -87,7 +90,7 @@ def make_workshop(side: AgencyWorld, *, capacity: int = 10, key: str = "cv") -> 
             "description": {"en": "Write a CV that works."},
             "format": "workshop",
             "duration_minutes": 180,
-            "price_per_seat": Decimal("120.00"),
+            "price_per_seat": price,
         },
     )
     return WorkshopDate.objects.create(

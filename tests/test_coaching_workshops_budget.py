@@ -234,8 +234,8 @@ def test_photos_are_reencoded_without_metadata_and_bombs_refused() -> None:
 # --- the budget -----------------------------------------------------------------------------
 
 
-def _granted(side: AgencyWorld, amount: str = "1000") -> Programme:
-    programme = programme_with_plan(side)
+def _granted(side: AgencyWorld, amount: str = "1000", **people: Any) -> Programme:
+    programme = programme_with_plan(side, **people)
     engagement = programme.enrolment.engagement
     engagement.budget_amount = Decimal(amount)
     engagement.save()
@@ -282,6 +282,73 @@ def test_balance_never_goes_below_zero_without_approval(world: World) -> None:
     )
     assert entry.overdraft_approved_by == a.admin
     assert selectors.balance_of(programme) == Decimal("-50.00")
+
+
+def test_a_priced_seat_is_paid_from_the_budget_and_given_back_on_cancel(world: World) -> None:
+    a = world.a
+    programme = _granted(a, "150")
+    date = make_workshop(a, price=Decimal("120.00"))
+    seat = services.workshop_signup(date=date, programme=programme, actor=a.candidate)
+    assert seat.budget_entry is not None
+    assert (seat.budget_entry.category, seat.budget_entry.amount) == ("workshop", Decimal("-120"))
+    assert selectors.balance_of(programme) == Decimal("30.00")
+    other_date = make_workshop(a, key="interview", price=Decimal("120.00"))
+    with pytest.raises(DomainError, match=r"has 30\.00 left"):
+        services.workshop_signup(date=other_date, programme=programme, actor=a.coach)
+    assert not WorkshopSeat.objects.filter(date=other_date).exists()
+    services.seat_cancel(seat=seat, actor=a.candidate)
+    assert selectors.balance_of(programme) == Decimal("150.00")
+    with pytest.raises(DomainError):  # the refund already corrected it
+        services.budget_correct(entry=seat.budget_entry, actor=a.admin, description="Again")
+    services.workshop_signup(date=other_date, programme=programme, actor=a.coach)
+    assert selectors.balance_of(programme) == Decimal("30.00")
+
+
+def test_a_seat_charge_an_admin_corrected_is_not_refunded_again(world: World) -> None:
+    a = world.a
+    programme = _granted(a, "150")
+    seat = services.workshop_signup(
+        date=make_workshop(a, price=Decimal("120.00")), programme=programme, actor=a.candidate
+    )
+    assert seat.budget_entry is not None
+    services.budget_correct(entry=seat.budget_entry, actor=a.admin, description="Paid by HR")
+    assert selectors.balance_of(programme) == Decimal("150.00")
+    services.seat_cancel(seat=seat, actor=a.candidate)
+    assert selectors.balance_of(programme) == Decimal("150.00")
+
+
+def test_a_free_seat_needs_no_budget(world: World) -> None:
+    a = world.a
+    programme = programme_with_plan(a)
+    seat = services.workshop_signup(date=make_workshop(a), programme=programme, actor=a.candidate)
+    assert seat.budget_entry is None
+    assert not BudgetEntry.objects.filter(programme=programme).exists()
+
+
+def test_promotion_pays_the_seat_and_passes_over_a_budget_that_cannot(world: World) -> None:
+    a = world.a
+    price = Decimal("120.00")
+    first = _granted(a, "120")
+    spent = _granted(a, "120", candidate=a.candidate2, coaches=[a.coach])
+    third = make_member(a.agency, Role.CANDIDATE)
+    last = _granted(a, "120", candidate=third, coaches=[a.coach])
+    date = make_workshop(a, capacity=1, price=price)
+    seat = services.workshop_signup(date=date, programme=first, actor=a.candidate)
+    passed_over = services.workshop_signup(date=date, programme=spent, actor=a.coach)
+    waiting = services.workshop_signup(date=date, programme=last, actor=third)
+    assert (passed_over.status, waiting.status) == (SeatStatus.WAITLISTED, SeatStatus.WAITLISTED)
+    assert selectors.balance_of(spent) == price  # waiting costs nothing yet
+    services.workshop_signup(
+        date=make_workshop(a, key="other", price=price), programme=spent, actor=a.coach
+    )
+    promoted = services.seat_cancel(seat=seat, actor=a.candidate)
+    assert promoted is not None
+    assert promoted.pk == waiting.pk
+    passed_over.refresh_from_db()
+    assert passed_over.status == SeatStatus.WAITLISTED
+    assert selectors.balance_of(last) == Decimal(0)
+    entry = BudgetEntry.objects.get(programme=last, category="workshop")
+    assert entry.created_by == third  # in the name of who signed up, not who cancelled
 
 
 def test_entries_are_immutable_and_corrected_by_new_entries(world: World) -> None:

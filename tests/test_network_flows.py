@@ -129,6 +129,36 @@ def test_sharing_and_withdrawal(world: World, client: Client) -> None:
     assert network_share_withdraw(owner=a.candidate) is False
 
 
+def test_a_coach_sees_the_outreach_history_only_while_shared_and_audited(
+    world: World, client: Client
+) -> None:
+    a = world.a
+    programme = make_programme(a, candidate=a.candidate, coaches=[a.coach])
+    interaction_record(
+        contact=_canary(a.candidate),
+        actor=a.candidate,
+        channel="email",
+        date=timezone.localdate(),
+        purpose="advice",
+        outcome="Outreach-Walrus-0815",
+        follow_up_due=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    page = _url("coach_contacts", world, public_id=programme.public_id)
+    client.force_login(a.coach.user)
+    assert "Outreach-Walrus-0815" not in client.get(page).content.decode()
+    network_share(owner=a.candidate)
+    body = client.get(page).content.decode()
+    assert "Outreach-Walrus-0815" in body
+    assert f"{CANARY} Person" in body
+    read = AuditEvent.objects.get(action="network.read")
+    assert read.data == {"what": ["contacts", "outreach"]}
+    network_share_withdraw(owner=a.candidate)
+    assert "Outreach-Walrus-0815" not in client.get(page).content.decode()
+    for outsider in (a.admin, a.contact, a.coach2):
+        client.force_login(outsider.user)
+        assert "Outreach-Walrus-0815" not in client.get(page).content.decode()
+
+
 def test_a_coach_of_another_candidate_gets_404_even_when_shared(
     world: World, client: Client
 ) -> None:

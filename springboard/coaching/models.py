@@ -406,6 +406,10 @@ class WorkshopSeat(models.Model):
     enrolled_by = models.ForeignKey(
         "tenancy.Membership", on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The personal-budget spend that paid this seat (priced workshops, once booked).
+    budget_entry = models.OneToOneField(
+        "BudgetEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="seat"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -167,25 +167,25 @@ def contact_create(
     return Status(201, ContactOut.of(contact))
 
 
-class ImportSkippedOut(Schema):
+class ContactImportSkippedOut(Schema):
     line: int
     reason: str
 
 
-class ImportOut(Schema):
+class ContactImportOut(Schema):
     created: int
     updated: int
-    skipped: list[ImportSkippedOut]
+    skipped: list[ContactImportSkippedOut]
 
 
 @router.post(
     "/a/{agency_slug}/contacts/import",
-    response={200: ImportOut, **WRITE_ERRORS},
+    response={200: ContactImportOut, **WRITE_ERRORS},
     url_name="network_contact_import",
 )
 def contact_import(
     request: HttpRequest, agency_slug: str, file: File[UploadedFile | None] = None
-) -> ImportOut:
+) -> ContactImportOut:
     """Import LinkedIn's Connections.csv or a vCard file (3.0/4.0) at once, without preview.
     A line that cannot be imported is listed in `skipped` with the physical line where its row
     or card starts; a file that is not a contact file at all (or is over 5 MB) is a 400.
@@ -199,10 +199,10 @@ def contact_import(
         result = services.contacts_import_now(owner=viewer, content=file.read(MAX_BYTES + 1))
     except ContactFileError as error:
         raise DomainError(error.message, field="file") from error
-    return ImportOut(
+    return ContactImportOut(
         created=result.created,
         updated=result.updated,
-        skipped=[ImportSkippedOut(line=s.line, reason=s.reason) for s in result.skipped],
+        skipped=[ContactImportSkippedOut(line=s.line, reason=s.reason) for s in result.skipped],
     )
 
 
@@ -333,7 +333,7 @@ class ActivityIn(TextIn):
     result: Annotated[str, Field(max_length=300)] = ""
 
 
-class ActivityOut(Schema):
+class LoggedActivityOut(Schema):
     id: UUID
     date: datetime.date
     kind: ActivityKind
@@ -388,12 +388,12 @@ def activity_log_rows(
 
 @router.post(
     "/a/{agency_slug}/activity-log",
-    response={201: ActivityOut, **WRITE_ERRORS},
+    response={201: LoggedActivityOut, **WRITE_ERRORS},
     url_name="activity_log_create",
 )
 def activity_create(
     request: HttpRequest, agency_slug: str, payload: ActivityIn
-) -> Status[ActivityOut]:
+) -> Status[LoggedActivityOut]:
     viewer = require(request, Cap.OWN_CANDIDATE_WORK)
     try:
         activity = services.logged_activity_record(
@@ -409,7 +409,7 @@ def activity_create(
         raise _model_rules(error) from error
     return Status(
         201,
-        ActivityOut(
+        LoggedActivityOut(
             id=activity.public_id,
             date=activity.date,
             kind=ActivityKind(activity.kind),

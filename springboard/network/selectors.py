@@ -161,16 +161,38 @@ def shares_of(owner: Membership) -> list[NetworkShare]:
     return list(NetworkShare.objects.filter(owner=owner).order_by("-shared_at")[:20])
 
 
-def shared_network_for_coach(
-    coach: Membership, candidate: Membership
-) -> tuple[NetworkMap, list[Contact]] | None:
+# How much of a shared network one page shows a coach: the strongest ties, the latest outreach.
+SHARED_CONTACTS_SHOWN = 500
+SHARED_OUTREACH_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class SharedNetwork:
+    """What a coach sees of a candidate's shared network: the map, the contacts and the
+    outreach history (newest first)."""
+
+    map: NetworkMap
+    people: list[Contact]
+    outreach: list[Interaction]
+
+
+def shared_network_for_coach(coach: Membership, candidate: Membership) -> SharedNetwork | None:
     """The candidate's network as their coach sees it, or None while it is not shared. Every
-    read of a shared network is audited."""
+    read of a shared network is audited, naming what was read."""
     if active_share(candidate) is None:
         return None
-    audit_record(agency=coach.agency, actor=coach.user, action="network.read", target=candidate)
-    contacts = list(contacts_of(candidate, sort="strength")[:500])
-    return network_map(candidate), contacts
+    audit_record(
+        agency=coach.agency,
+        actor=coach.user,
+        action="network.read",
+        target=candidate,
+        data={"what": ["contacts", "outreach"]},
+    )
+    return SharedNetwork(
+        map=network_map(candidate),
+        people=list(contacts_of(candidate, sort="strength")[:SHARED_CONTACTS_SHOWN]),
+        outreach=list(interactions_for(candidate).order_by("-date", "-pk")[:SHARED_OUTREACH_SHOWN]),
+    )
 
 
 def recorded_activities(

@@ -428,6 +428,6 @@ def coach_contacts(request: HttpRequest, agency_slug: str, public_id: UUID) -> H
         "strengths": Strength.choices,
     }
     if shared is not None:
-        context["map"], context["people"] = shared
-        context["chart"] = chart_of(shared[0], [str(label) for _value, label in Strength.choices])
+        context.update(map=shared.map, people=shared.people, outreach=shared.outreach)
+        context["chart"] = chart_of(shared.map, [str(label) for _value, label in Strength.choices])
     return render(request, "network/coach_contacts.html", context)

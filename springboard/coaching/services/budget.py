@@ -103,27 +103,61 @@ def budget_spend(
     )
 
 
+def _corrected(entry: BudgetEntry) -> bool:
+    return BudgetEntry.objects.filter(
+        programme=entry.programme,
+        category=BudgetCategory.CORRECTION,
+        description__startswith=f"#{entry.public_id}",
+    ).exists()
+
+
+def _correction(
+    entry: BudgetEntry, actor: Membership, description: str, *, allow_overdraft: bool = False
+) -> BudgetEntry:
+    """The entry's opposite, marked `#<entry id>` so that it is never corrected twice."""
+    return _entry(
+        entry.programme,
+        actor,
+        BudgetCategory.CORRECTION,
+        -entry.amount,
+        f"#{entry.public_id} {description.strip()}",
+        allow_overdraft=allow_overdraft,
+    )
+
+
 @transaction.atomic
 def budget_correct(
     *, entry: BudgetEntry, actor: Membership, description: str, allow_overdraft: bool = False
 ) -> BudgetEntry:
     """Undo an entry with its opposite: the ledger keeps both."""
     _require_admin(entry.programme, actor)
-    if BudgetEntry.objects.filter(
-        programme=entry.programme,
-        category=BudgetCategory.CORRECTION,
-        description__startswith=f"#{entry.public_id}",
-    ).exists():
+    budget_balance_locked(entry.programme)
+    if _corrected(entry):
         raise DomainError(_("This entry was already corrected."))
-    text = f"#{entry.public_id} {description.strip()}"
-    return _entry(
-        entry.programme,
-        actor,
-        BudgetCategory.CORRECTION,
-        -entry.amount,
-        text,
-        allow_overdraft=allow_overdraft,
-    )
+    return _correction(entry, actor, description, allow_overdraft=allow_overdraft)
+
+
+def budget_balance_locked(programme: Programme) -> Decimal:
+    """The balance with the programme row locked, so a charge decided on it cannot race."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    return balance_of(programme)
+
+
+def budget_charge(
+    *, programme: Programme, actor: Membership, category: str, amount: Decimal, description: str
+) -> BudgetEntry:
+    """Spend on something the candidate or their coach booked (a workshop seat), never below
+    zero: the caller has checked the balance under `budget_balance_locked` and refuses the booking
+    with its own message; the agency approves more by granting budget. Runs inside the caller's
+    transaction."""
+    return _entry(programme, actor, category, -_amount(amount), description)
+
+
+def budget_refund(*, entry: BudgetEntry, actor: Membership, description: str) -> BudgetEntry | None:
+    """Give a charge back as a correction (the ledger keeps both), unless an admin already
+    corrected it: then nothing is owed. Runs inside the caller's transaction."""
+    budget_balance_locked(entry.programme)
+    return None if _corrected(entry) else _correction(entry, actor, description)
 
 
 @transaction.atomic

@@ -4,6 +4,11 @@ materials.
 Sign-up and cancellation lock the date row (`select_for_update`) and count seats under that
 lock, so concurrent sign-ups for the last seat give it to exactly one person and put the others
 on the waiting list; a freed seat goes to the longest-waiting person in the same transaction.
+
+A seat with a price is paid from the programme's personal budget when it is booked (at sign-up or
+on promotion) and given back as a correction when it is cancelled. The budget never goes below
+zero for a seat: a sign-up the balance cannot pay is refused, and a waiting person whose balance
+can no longer pay is passed over on promotion (they keep their place on the list).
 """
 
 from __future__ import annotations
@@ -18,11 +23,18 @@ from django.utils.translation import gettext as _
 
 from springboard.coaching.models import (
     LANGUAGE_CODES,
+    BudgetCategory,
     SeatStatus,
     Workshop,
     WorkshopDate,
     WorkshopMaterial,
     WorkshopSeat,
+)
+from springboard.coaching.selectors import balance_of
+from springboard.coaching.services.budget import (
+    budget_balance_locked,
+    budget_charge,
+    budget_refund,
 )
 from springboard.lib.errors import DomainError
 from springboard.privacy.services import audit_record
@@ -106,9 +118,32 @@ def _may_enrol(programme: Programme, actor: Membership) -> bool:
     return False
 
 
+def _affordable(date: WorkshopDate, programme: Programme) -> bool:
+    """The programme's budget can pay a seat on `date` (locks the programme row)."""
+    price = date.workshop.price_per_seat
+    return price <= 0 or budget_balance_locked(programme) >= price
+
+
+def _pay(seat: WorkshopSeat) -> None:
+    """Charge a booked seat's price to its programme's budget (the balance was checked), in the
+    name of whoever signed up: on promotion that is not the person whose cancellation freed it."""
+    workshop = seat.date.workshop
+    if workshop.price_per_seat <= 0:
+        return
+    seat.budget_entry = budget_charge(
+        programme=seat.programme,
+        actor=seat.enrolled_by or seat.programme.candidate,
+        category=BudgetCategory.WORKSHOP,
+        amount=workshop.price_per_seat,
+        description=f"{workshop.localized_title} ({seat.date.starts_at:%Y-%m-%d})",
+    )
+    seat.save(update_fields=["budget_entry", "updated_at"])
+
+
 @transaction.atomic
 def workshop_signup(*, date: WorkshopDate, programme: Programme, actor: Membership) -> WorkshopSeat:
-    """A seat when one is free, else a place on the waiting list."""
+    """A seat when one is free, else a place on the waiting list; a priced seat is paid from the
+    personal budget, and a sign-up the budget cannot pay is refused."""
     if not _may_enrol(programme, actor):
         raise DomainError(_("Only the candidate or their coach can sign up."))
     if programme.status not in RUNNING_STATUSES or programme.agency_id != date.workshop.agency_id:
@@ -120,6 +155,14 @@ def workshop_signup(*, date: WorkshopDate, programme: Programme, actor: Membersh
         .exists()
     ):
         raise DomainError(_("Already signed up for this date."))
+    if not _affordable(locked, programme):
+        raise DomainError(
+            _(
+                "A seat costs %(price)s and the personal budget has %(balance)s left. "
+                "Ask the agency to approve more budget first."
+            )
+            % {"price": locked.workshop.price_per_seat, "balance": balance_of(programme)}
+        )
     booked = WorkshopSeat.objects.filter(date=locked, status=SeatStatus.BOOKED).count()
     seat = WorkshopSeat.objects.create(
         date=locked,
@@ -127,6 +170,8 @@ def workshop_signup(*, date: WorkshopDate, programme: Programme, actor: Membersh
         status=SeatStatus.BOOKED if booked < locked.capacity else SeatStatus.WAITLISTED,
         enrolled_by=actor,
     )
+    if seat.status == SeatStatus.BOOKED:
+        _pay(seat)
     audit_record(
         agency=actor.agency,
         actor=actor.user,
@@ -139,15 +184,22 @@ def workshop_signup(*, date: WorkshopDate, programme: Programme, actor: Membersh
 
 
 def _promote(date: WorkshopDate) -> WorkshopSeat | None:
-    """Fill free seats from the waiting list, first come first served (the date is locked)."""
-    booked = WorkshopSeat.objects.filter(date=date, status=SeatStatus.BOOKED).count()
+    """Fill free seats from the waiting list, first come first served (the date is locked),
+    passing over those whose budget can no longer pay."""
+    free = date.capacity - WorkshopSeat.objects.filter(date=date, status=SeatStatus.BOOKED).count()
     promoted = None
     waiting = WorkshopSeat.objects.filter(date=date, status=SeatStatus.WAITLISTED).order_by(
         "created_at", "pk"
     )
-    for seat in waiting[: max(date.capacity - booked, 0)]:
+    for seat in waiting.select_related("programme__candidate", "date__workshop", "enrolled_by"):
+        if free <= 0:
+            break
+        if not _affordable(date, seat.programme):
+            continue
         seat.status = SeatStatus.BOOKED
         seat.save(update_fields=["status", "updated_at"])
+        _pay(seat)
+        free -= 1
         promoted = promoted or seat
     return promoted
 
@@ -161,6 +213,8 @@ def seat_cancel(*, seat: WorkshopSeat, actor: Membership) -> WorkshopSeat | None
     locked = WorkshopSeat.objects.get(pk=seat.pk)
     if locked.status == SeatStatus.CANCELLED:
         raise DomainError(_("This place was already given back."))
+    if locked.budget_entry is not None:
+        budget_refund(entry=locked.budget_entry, actor=actor, description=_("Seat given back"))
     locked.status = SeatStatus.CANCELLED
     locked.save(update_fields=["status", "updated_at"])
     audit_record(
