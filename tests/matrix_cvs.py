@@ -17,6 +17,7 @@ from typing import Any
 from springboard.cvs.content import empty_content
 from springboard.cvs.models import LinkedInSuggestion
 from springboard.cvs.services import cv_create, letter_create
+from springboard.programmes.models import Programme
 from springboard.tenancy.models import Membership
 from tests.factories import World, make_programme
 
@@ -136,7 +137,9 @@ def _coached(relation: str, world: World) -> Any:
     side = world.b if relation in {"other_agency", "other_agency_object"} else world.a
     owner = _owner(relation, world)
     coach = side.coach2 if relation == "unassigned" else side.coach
-    return make_programme(side, candidate=owner, coaches=[coach])
+    # The page walks ask for the same relation again: one programme per owner and coach.
+    existing = Programme.objects.filter(candidate=owner, coaches=coach).first()
+    return existing or make_programme(side, candidate=owner, coaches=[coach])
 
 
 def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:

@@ -164,9 +164,7 @@ def _mounted_api_names() -> dict[str, str]:
     return {
         full.rsplit(":", 1)[-1]: full
         for full in _url_names(get_resolver())
-        if ":" in full
-        and full.rsplit(":", 1)[-1] in short_names
-        and not full.startswith("programmes:")
+        if full.startswith("api:") and full.rsplit(":", 1)[-1] in short_names
     }
 
 

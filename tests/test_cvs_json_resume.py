@@ -161,7 +161,7 @@ def test_not_json_and_too_large(world: World, client: Client) -> None:
     response = _post(client, _import_url(world), b"{not json")
     assert response.status_code == 400
     assert response.json()["field"] == "$"
-    big = b'{"basics": {"summary": "' + b"x" * (2 * 1024 * 1024 + 100) + b'"}}'
+    big = b'{"basics": {"summary": "' + b"x" * (8 * 1024 * 1024 + 100) + b'"}}'
     response = _post(client, _import_url(world), big)
     assert response.status_code == 413
     assert "detail" in response.json()

@@ -77,7 +77,7 @@ def test_danish_intake_plan_tick_and_caseload(live_server: Any, request: Any) ->
     candidate = _log_in(browser, base, CANDIDATE)
     assert candidate.locator("html").get_attribute("lang") == "da"
     assert candidate.get_by_role("heading", name=_in("da", "What's next")).is_visible()
-    assert candidate.locator("#next-tasks").get_by_text(danish_first_task).is_visible()
+    assert candidate.locator("#next-tasks").get_by_text(danish_first_task, exact=True).is_visible()
     tick = candidate.locator(".js-tick").first
     with candidate.expect_response(lambda r: "/done/" in r.url) as swapped:
         tick.click()

@@ -176,18 +176,28 @@ def test_invalid_answers_leave_the_programme_invited(world: World) -> None:
 _WRITES = {"update", "create", "get_or_create", "update_or_create", "bulk_update", "Programme"}
 
 
+def _about_programmes(*nodes: ast.AST | None) -> bool:
+    """Whether the written object or the value is a programme's (other models have statuses too:
+    a coaching session, an import); `S` is the programmes' short name for ProgrammeStatus."""
+    text = " ".join(ast.unparse(node) for node in nodes if node is not None)
+    return "programme" in text.lower() or text.startswith("S.") or " S." in text
+
+
 def _status_writes(path: Path) -> list[int]:
-    """Lines of `path` that assign `.status` or pass `status=` to a write."""
+    """Lines of `path` that assign a programme's `.status` or pass `status=` to a write of one."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in targets):
-                lines.append(node.lineno)
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr == "status":
+                    if _about_programmes(target.value, node.value):
+                        lines.append(node.lineno)
         elif isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in _WRITES and any(k.arg == "status" for k in node.keywords):
+            status = next((k.value for k in node.keywords if k.arg == "status"), None)
+            if name in _WRITES and status is not None and _about_programmes(func, status):
                 lines.append(node.lineno)
     return lines
 
@@ -257,3 +267,15 @@ def test_status_form_shows_the_domain_error(world: World, client: Client) -> Non
     assert response.status_code == 302
     programme.refresh_from_db()
     assert programme.status == S.PLACED
+
+
+def test_the_status_write_finder_sees_programme_writes_only(tmp_path: Path) -> None:
+    source = tmp_path / "writes.py"
+    source.write_text(
+        "Programme.objects.filter(pk=1).update(status='placed')\n"
+        "programme.status = S.PLACED\n"
+        "session.status = SessionStatus.BOOKED\n"
+        "Session.objects.create(status=SessionStatus.BOOKED)\n",
+        encoding="utf-8",
+    )
+    assert sorted(_status_writes(source)) == [1, 2]

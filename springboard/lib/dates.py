@@ -11,13 +11,14 @@ stays far from the limits.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2200, 12, 31)
@@ -65,9 +66,23 @@ class BoundedDateTimeField(forms.DateTimeField):
         return attrs
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    """Pydantic reads a number as a Unix time ("-1.3e-103" becomes 1970-01-01): an API date is
+    written YYYY-MM-DD, and anything else is refused like any other invalid input."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not _ISO_DATE.fullmatch(value)
+    ):
+        raise ValueError("Enter the date as YYYY-MM-DD.")
+    return value
+
+
 # An API date input: outside the range it is a 422 naming the field, like any invalid input.
 ApiDate = Annotated[
     date,
+    BeforeValidator(_iso_date_only),
     Field(
         ge=EARLIEST_DATE,
         le=LATEST_DATE,
