@@ -190,9 +190,12 @@ def _status_writes(path: Path) -> list[int]:
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if isinstance(target, ast.Attribute) and target.attr == "status":
-                    if _about_programmes(target.value, node.value):
-                        lines.append(node.lineno)
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr == "status"
+                    and _about_programmes(target.value, node.value)
+                ):
+                    lines.append(node.lineno)
         elif isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
