@@ -196,51 +196,50 @@ def run(data: Path | None, quick: bool = False) -> list[Row]:
     ours_batch = sum(ours_times)
     ours_cold = _cold("typst") * 1e3
     note = f"{pages}-page CV in nb (generated); Typst {_typst_version()}, classic design"
-    rows = [
-        row(ID, "two-page CV warm (ms)", ours_warm, at_most=50, higher_is_better=False, note=note),
-        row(ID, "two-page CV cold, fresh process (ms)", ours_cold, higher_is_better=False),
-        row(ID, f"batch of {batch} CVs (s)", ours_batch, higher_is_better=False),
-    ]
-    if pages != 2:
-        rows.append(
-            row(ID, "pages of the benchmark CV", pages, at_least=2, at_most=2, note="must be 2")
-        )
     missing = _baseline_missing()
-    if missing:
-        failed = row(ID, "warm vs WeasyPrint (x)", 0.0, at_least=10, note=missing)
-        return [*rows, failed]
-    _baseline(models[0])  # load the engine, as for ours
-    base_times = _timed(_baseline, models)
-    base_warm = statistics.median(base_times) * 1e3
-    base_batch = sum(base_times)
-    base_cold = _cold("weasyprint") * 1e3
-    base_pages = _pages(_baseline(models[0]))
-    versions = f"WeasyPrint {_weasyprint_version()} ({base_pages} pages for the same CV)"
-    rows += [
+    base_warm = base_cold = base_batch = None
+    if not missing:
+        _baseline(models[0])  # load the engine, as for ours
+        base_times = _timed(_baseline, models)
+        base_warm = statistics.median(base_times) * 1e3
+        base_batch = sum(base_times)
+        base_cold = _cold("weasyprint") * 1e3
+        base_pages = _pages(_baseline(models[0]))
+        note += f"; WeasyPrint {_weasyprint_version()} ({base_pages} pages for the same CV)"
+    else:
+        note += f"; {missing}"
+    # The headline: ours warm against the target and against WeasyPrint in the same run (a
+    # missing baseline fails the ratio check rather than passing without it).
+    rows = [
         row(
             ID,
-            "warm: WeasyPrint ms / ours ms",
+            "two-page CV warm (ms) vs WeasyPrint",
             ours_warm,
             baseline=base_warm,
+            at_most=50,
             ratio_at_least=10,
             higher_is_better=False,
-            note=versions,
+            note=note,
         ),
         row(
             ID,
-            "cold: WeasyPrint ms / ours ms",
+            "two-page CV cold, fresh process (ms) vs WeasyPrint",
             ours_cold,
             baseline=base_cold,
             higher_is_better=False,
         ),
         row(
             ID,
-            f"batch of {batch}: WeasyPrint s / ours s",
+            f"batch of {batch} CVs (s) vs WeasyPrint",
             ours_batch,
             baseline=base_batch,
             higher_is_better=False,
         ),
     ]
+    if pages != 2:
+        rows.append(
+            row(ID, "pages of the benchmark CV", pages, at_least=2, at_most=2, note="must be 2")
+        )
     return rows
 
 

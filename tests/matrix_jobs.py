@@ -18,8 +18,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from springboard.jobs.models import Application, Interview, Offer, TargetCompany, Vacancy
+from springboard.jobs.models import (
+    Application,
+    Interview,
+    Offer,
+    SavedSearch,
+    TargetCompany,
+    Vacancy,
+)
 from springboard.jobs.services import application_create
+from springboard.jobs.tokens import unsubscribe_token
 from springboard.tenancy.models import Membership
 from tests import matrix_programmes
 from tests.factories import World
@@ -91,6 +99,13 @@ def on_coached_candidate(ok: int, *, anonymous: int = 302) -> Expectations:
     }
 
 
+def link_page(ok: int) -> Expectations:
+    """The unsubscribe link of a digest e-mail: no sign-in needed, the signed link is the key;
+    anyone holding it gets the page, a link issued by another agency a 404."""
+    roles = (*STAFF, "candidate", "anonymous")
+    return {role: {"valid_token": ok, "token_other_agency": 404} for role in roles}
+
+
 PAGE_ROWS: dict[tuple[str, str], Expectations] = {
     ("for_you", "GET"): own_page(200),
     ("vacancies", "GET"): vacancy_keepers(200),
@@ -112,6 +127,12 @@ PAGE_ROWS: dict[tuple[str, str], Expectations] = {
     ("interview", "POST"): on_owned(200),  # empty form
     ("interview_calendar", "GET"): on_owned(200),
     ("offer_accept", "POST"): on_owned(302),
+    ("searches", "GET"): own_page(200),
+    ("searches", "POST"): own_page(200),  # empty form
+    ("search_digest", "POST"): on_owned(302),
+    ("search_delete", "POST"): on_owned(302),
+    ("search_unsubscribe", "GET"): link_page(200),
+    ("search_unsubscribe", "POST"): link_page(200),
     ("targets", "GET"): own_page(200),
     ("targets", "POST"): own_page(200),  # empty form
     ("target_remove", "POST"): on_owned(302),
@@ -129,6 +150,15 @@ API_ROWS: dict[tuple[str, str], Expectations] = {
     ("jobs_application_move", "POST"): on_owned(200, anonymous=401),
     ("jobs_interview_create", "POST"): on_owned(201, anonymous=401),
     ("jobs_offer_create", "POST"): on_owned(201, anonymous=401),
+    ("jobs_interview_outcome", "POST"): on_owned(200, anonymous=401),
+    ("jobs_offer_accept", "POST"): on_owned(200, anonymous=401),
+    ("jobs_searches", "GET"): own_page(200, anonymous=401),
+    ("jobs_search_create", "POST"): own_page(201, anonymous=401),
+    ("jobs_search_digest", "POST"): on_owned(200, anonymous=401),
+    ("jobs_search_delete", "DELETE"): on_owned(204, anonymous=401),
+    ("jobs_targets", "GET"): own_page(200, anonymous=401),
+    ("jobs_target_create", "POST"): own_page(201, anonymous=401),
+    ("jobs_target_delete", "DELETE"): on_owned(204, anonymous=401),
     ("jobs_candidate_pipeline", "GET"): on_coached_candidate(200, anonymous=401),
 }
 
@@ -141,6 +171,10 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     "api:jobs_application_create": {"title": "Matrix job", "employer": "Matrix Ltd"},
     "api:jobs_application_move": {"status": "applied"},
     "api:jobs_interview_create": {"starts_at": "2030-01-07T10:00:00Z", "kind": "video"},
+    "api:jobs_interview_outcome": {"outcome": "next_round"},
+    "api:jobs_search_create": {"name": "Matrix search", "q": "clerk", "digest": "weekly"},
+    "api:jobs_search_digest": {"digest": "daily"},
+    "api:jobs_target_create": {"name": "Matrix Ltd", "size": "small"},
     "api:jobs_offer_create": {
         "contract_type": "permanent",
         "hours_per_week": 37,
@@ -160,10 +194,19 @@ _APPLICATION_URLS = {
     "jobs_offer_create",
 }
 # The API names its ids after the object.
-_API_ID = {"jobs_vacancy": "vacancy_id", "jobs_candidate_pipeline": "candidate_id"}
-_INTERVIEW_URLS = {"interview", "interview_calendar"}
-_OFFER_URLS = {"offer_accept"}
-_TARGET_URLS = {"target_remove"}
+_API_ID = {
+    "jobs_vacancy": "vacancy_id",
+    "jobs_candidate_pipeline": "candidate_id",
+    "jobs_interview_outcome": "interview_id",
+    "jobs_offer_accept": "offer_id",
+    "jobs_target_delete": "target_id",
+    "jobs_search_digest": "search_id",
+    "jobs_search_delete": "search_id",
+}
+_INTERVIEW_URLS = {"interview", "interview_calendar", "jobs_interview_outcome"}
+_OFFER_URLS = {"offer_accept", "jobs_offer_accept"}
+_TARGET_URLS = {"target_remove", "jobs_target_delete"}
+_SEARCH_URLS = {"search_digest", "search_delete", "jobs_search_digest", "jobs_search_delete"}
 
 
 def _owner_for(relation: str, world: World) -> Membership:
@@ -191,6 +234,18 @@ def _application(owner: Membership) -> Application:
     return application_create(owner=owner, title="Canary job", employer="Canary Ltd")
 
 
+def _saved_search(owner: Membership) -> SavedSearch:
+    return SavedSearch.objects.create(
+        owner=owner, name="Canary search", digest="weekly", digest_since=timezone.now()
+    )
+
+
+def _unsubscribe_token(relation: str, world: World) -> str:
+    side = world.b if relation == "token_other_agency" else world.a
+    search = _saved_search(side.candidate)
+    return unsubscribe_token(search_id=search.public_id, agency_slug=side.agency.slug)
+
+
 def _object_id(short: str, relation: str, world: World) -> Any:
     if short in _VACANCY_URLS:
         return _vacancy(relation, world).public_id
@@ -201,6 +256,8 @@ def _object_id(short: str, relation: str, world: World) -> Any:
         return Interview.objects.create(
             application=application, starts_at=timezone.now(), location="Canary Street 1"
         ).public_id
+    if short in _SEARCH_URLS:
+        return _saved_search(application.owner).public_id
     if short in _TARGET_URLS:
         return TargetCompany.objects.create(owner=application.owner, name="Canary Ltd").public_id
     if short in _OFFER_URLS:
@@ -220,11 +277,20 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
     key = "public_id"
     if name.startswith("api:"):
         key = _API_ID.get(short, "application_id")
-    if short in {"candidate_pipeline", "jobs_candidate_pipeline"}:
+    if short == "search_unsubscribe":
+        kwargs["token"] = _unsubscribe_token(relation, world)
+    elif short in {"candidate_pipeline", "jobs_candidate_pipeline"}:
         if relation == "other":
             kwargs[key] = world.a.candidate2.public_id
         else:
             kwargs[key] = matrix_programmes._programme_for(relation, world).candidate.public_id
-    elif short in _VACANCY_URLS | _APPLICATION_URLS | _INTERVIEW_URLS | _OFFER_URLS | _TARGET_URLS:
+    elif short in (
+        _VACANCY_URLS
+        | _APPLICATION_URLS
+        | _INTERVIEW_URLS
+        | _OFFER_URLS
+        | _TARGET_URLS
+        | _SEARCH_URLS
+    ):
         kwargs[key] = _object_id(short, relation, world)
     return kwargs

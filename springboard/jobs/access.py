@@ -13,10 +13,18 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from springboard.jobs.models import Application, Interview, Offer, TargetCompany, Vacancy
+from springboard.jobs.models import (
+    Application,
+    Interview,
+    Offer,
+    SavedSearch,
+    TargetCompany,
+    Vacancy,
+)
 from springboard.jobs.selectors import coaches_candidate, vacancies_visible_to
+from springboard.jobs.tokens import search_id_of
 from springboard.tenancy.access import current_membership
-from springboard.tenancy.models import Membership
+from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Cap, Role
 
 
@@ -95,3 +103,29 @@ def get_candidate_for_review(request: HttpRequest, public_id: UUID) -> Membershi
     if not coaches_candidate(viewer, candidate):
         raise Http404
     return candidate
+
+
+def get_saved_search(request: HttpRequest, public_id: UUID) -> SavedSearch:
+    viewer = current_membership(request)
+    search = SavedSearch.objects.filter(owner=viewer, public_id=public_id).first()
+    if search is None:
+        raise Http404
+    if not viewer.has(Cap.OWN_CANDIDATE_WORK):
+        raise PermissionDenied
+    return search
+
+
+def get_saved_search_by_token(agency: Agency, token: str) -> SavedSearch:
+    """The saved search an e-mailed unsubscribe link names, if its MAC holds for this agency;
+    anything else (malformed, edited, another agency's, deleted) is a 404."""
+    search_id = search_id_of(token, agency_slug=agency.slug)
+    search = (
+        SavedSearch.objects.select_related("owner")
+        .filter(public_id=search_id, owner__agency=agency)
+        .first()
+        if search_id
+        else None
+    )
+    if search is None:
+        raise Http404
+    return search

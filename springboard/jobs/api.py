@@ -23,8 +23,13 @@ from springboard.jobs import access, selectors, services
 from springboard.jobs.forms import MAX_UPLOAD_BYTES
 from springboard.jobs.models import (
     Application,
+    CompanySize,
+    DigestFrequency,
+    Interview,
     InterviewKind,
+    InterviewOutcome,
     LossReason,
+    SavedSearch,
     Vacancy,
 )
 from springboard.jobs.models import Status as ApplicationStatus
@@ -228,6 +233,17 @@ class InterviewOut(Schema):
     location: str
     outcome: str
 
+    @staticmethod
+    def of(interview: Interview) -> InterviewOut:
+        return InterviewOut(
+            id=interview.public_id,
+            starts_at=interview.starts_at,
+            minutes=interview.minutes,
+            kind=InterviewKind(interview.kind),
+            location=interview.location,
+            outcome=interview.outcome,
+        )
+
 
 class OfferOut(Schema):
     id: UUID
@@ -288,17 +304,7 @@ def _detail(application: Application) -> ApplicationDetailOut:
             StageOut(status=ApplicationStatus(s.status), loss_reason=s.loss_reason, at=s.at)
             for s in selectors.stages_of(application)
         ],
-        interviews=[
-            InterviewOut(
-                id=i.public_id,
-                starts_at=i.starts_at,
-                minutes=i.minutes,
-                kind=InterviewKind(i.kind),
-                location=i.location,
-                outcome=i.outcome,
-            )
-            for i in application.interviews.all()
-        ],
+        interviews=[InterviewOut.of(i) for i in application.interviews.all()],
         offers=[
             OfferOut(
                 id=o.public_id,
@@ -437,17 +443,26 @@ def interview_create(
         location=payload.location,
         preparation=payload.preparation,
     )
-    return Status(
-        201,
-        InterviewOut(
-            id=interview.public_id,
-            starts_at=interview.starts_at,
-            minutes=interview.minutes,
-            kind=InterviewKind(interview.kind),
-            location=interview.location,
-            outcome=interview.outcome,
-        ),
-    )
+    return Status(201, InterviewOut.of(interview))
+
+
+class InterviewOutcomeIn(Schema):
+    outcome: InterviewOutcome
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/interviews/{interview_id}/outcome",
+    response={200: ApplicationDetailOut, **WRITE_ERRORS},
+    url_name="jobs_interview_outcome",
+)
+def interview_outcome(
+    request: HttpRequest, agency_slug: str, interview_id: UUID, payload: InterviewOutcomeIn
+) -> ApplicationDetailOut:
+    """Record how an interview went; the outcome feeds the application (`rejected` closes it
+    with that reason, `offer` moves it to the offer stage). Answers the application."""
+    interview = access.get_interview(request, interview_id)
+    services.interview_record_outcome(interview=interview, outcome=payload.outcome.value)
+    return _detail(access.get_application(request, interview.application.public_id))
 
 
 class OfferIn(TextIn):
@@ -488,6 +503,197 @@ def offer_create(
             start_date=offer.start_date,
         ),
     )
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/offers/{offer_id}/accept",
+    response={200: ApplicationDetailOut, **WRITE_ERRORS},
+    url_name="jobs_offer_accept",
+)
+def offer_accept(request: HttpRequest, agency_slug: str, offer_id: UUID) -> ApplicationDetailOut:
+    """Accept an offer: the application becomes accepted and, when the candidate is in a
+    programme that started by the offer's start date, a new-job outcome is proposed for it."""
+    offer = access.get_offer(request, offer_id)
+    services.offer_accept(offer=offer, actor=current_membership(request))
+    return _detail(access.get_application(request, offer.application.public_id))
+
+
+# --- target companies -------------------------------------------------------------------------
+
+
+class TargetContactOut(Schema):
+    id: UUID
+    full_name: str
+    job_title: str
+
+
+class TargetCompanyOut(Schema):
+    id: UUID
+    name: str
+    sector: str
+    size: str
+    notes: str
+    contacts: list[TargetContactOut]  # network contacts who work there
+    vacancies: list[VacancyOut]  # open vacancies seen there (at most 10)
+
+    @staticmethod
+    def of(view: selectors.TargetView) -> TargetCompanyOut:
+        company = view.company
+        return TargetCompanyOut(
+            id=company.public_id,
+            name=company.name,
+            sector=company.sector,
+            size=company.size,
+            notes=company.notes,
+            contacts=[
+                TargetContactOut(id=c.public_id, full_name=c.full_name, job_title=c.job_title)
+                for c in view.contacts
+            ],
+            vacancies=[VacancyOut.of(v) for v in view.vacancies],
+        )
+
+
+@router.get(
+    "/a/{agency_slug}/jobs/targets",
+    response={200: list[TargetCompanyOut], **ERRORS},
+    url_name="jobs_targets",
+)
+def target_list(request: HttpRequest, agency_slug: str) -> list[TargetCompanyOut]:
+    """The candidate's target companies (at most 200), by name, with their network contacts
+    and the open vacancies seen there."""
+    viewer = require(request, Cap.OWN_CANDIDATE_WORK)
+    return [
+        TargetCompanyOut.of(view)
+        for view in selectors.targets_of(viewer, today=timezone.localdate())
+    ]
+
+
+class TargetCompanyIn(TextIn):
+    name: Text
+    sector: Annotated[str, Field(max_length=200)] = ""
+    size: CompanySize | None = None
+    notes: Annotated[str, Field(max_length=4000)] = ""
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/targets",
+    response={201: TargetCompanyOut, **WRITE_ERRORS},
+    url_name="jobs_target_create",
+)
+def target_create(
+    request: HttpRequest, agency_slug: str, payload: TargetCompanyIn
+) -> Status[TargetCompanyOut]:
+    """Add a company to the candidate's targets (once per name, case ignored)."""
+    viewer = require(request, Cap.OWN_CANDIDATE_WORK)
+    target = services.target_company_add(
+        owner=viewer,
+        name=payload.name,
+        sector=payload.sector,
+        size=payload.size.value if payload.size else "",
+        notes=payload.notes,
+    )
+    return Status(
+        201, TargetCompanyOut.of(selectors.target_view(target, today=timezone.localdate()))
+    )
+
+
+@router.delete(
+    "/a/{agency_slug}/jobs/targets/{target_id}",
+    response={204: None, **WRITE_ERRORS},
+    url_name="jobs_target_delete",
+)
+def target_delete(request: HttpRequest, agency_slug: str, target_id: UUID) -> Status[None]:
+    services.target_company_remove(target=access.get_target(request, target_id))
+    return Status(204, None)
+
+
+# --- saved searches ---------------------------------------------------------------------------
+
+
+class SavedSearchOut(Schema):
+    id: UUID
+    name: str
+    q: str
+    place: str
+    digest: DigestFrequency
+
+    @staticmethod
+    def of(search: SavedSearch) -> SavedSearchOut:
+        return SavedSearchOut(
+            id=search.public_id,
+            name=search.name,
+            q=search.query,
+            place=search.place,
+            digest=DigestFrequency(search.digest),
+        )
+
+
+@router.get(
+    "/a/{agency_slug}/jobs/searches",
+    response={200: list[SavedSearchOut], **ERRORS},
+    url_name="jobs_searches",
+)
+def search_list(request: HttpRequest, agency_slug: str) -> list[SavedSearchOut]:
+    """The candidate's saved "jobs for you" searches, by name (at most 200)."""
+    viewer = require(request, Cap.OWN_CANDIDATE_WORK)
+    return [SavedSearchOut.of(s) for s in selectors.saved_searches_of(viewer)[:200]]
+
+
+class SavedSearchIn(TextIn):
+    name: Annotated[str, Field(max_length=100)]
+    q: Query = ""
+    place: Query = ""
+    digest: DigestFrequency = DigestFrequency.OFF
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/searches",
+    response={201: SavedSearchOut, **WRITE_ERRORS},
+    url_name="jobs_search_create",
+)
+def search_create(
+    request: HttpRequest, agency_slug: str, payload: SavedSearchIn
+) -> Status[SavedSearchOut]:
+    """Save "jobs for you" filters under a name (once per name, case ignored); `digest` daily
+    or weekly e-mails the vacancies added since the last e-mail, when there are any."""
+    viewer = require(request, Cap.OWN_CANDIDATE_WORK)
+    search = services.saved_search_create(
+        owner=viewer,
+        name=payload.name,
+        query=payload.q,
+        place=payload.place,
+        digest=payload.digest.value,
+    )
+    return Status(201, SavedSearchOut.of(search))
+
+
+class DigestIn(Schema):
+    digest: DigestFrequency
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/searches/{search_id}/digest",
+    response={200: SavedSearchOut, **WRITE_ERRORS},
+    url_name="jobs_search_digest",
+)
+def search_digest(
+    request: HttpRequest, agency_slug: str, search_id: UUID, payload: DigestIn
+) -> SavedSearchOut:
+    """Switch a saved search's e-mail digest to daily, weekly or off."""
+    search = access.get_saved_search(request, search_id)
+    return SavedSearchOut.of(
+        services.saved_search_set_digest(search=search, digest=payload.digest.value)
+    )
+
+
+@router.delete(
+    "/a/{agency_slug}/jobs/searches/{search_id}",
+    response={204: None, **WRITE_ERRORS},
+    url_name="jobs_search_delete",
+)
+def search_delete(request: HttpRequest, agency_slug: str, search_id: UUID) -> Status[None]:
+    services.saved_search_delete(search=access.get_saved_search(request, search_id))
+    return Status(204, None)
 
 
 class PipelineOut(Schema):

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from springboard.cvs.models import CvVersion, LetterVersion
 from springboard.jobs.importing import Posting, clean_text
-from springboard.jobs.models import CompanySize, InterviewKind, InterviewOutcome, LossReason, Status
+from springboard.jobs.models import (
+    CompanySize,
+    DigestFrequency,
+    InterviewKind,
+    InterviewOutcome,
+    LossReason,
+    Status,
+)
 from springboard.jobs.selectors import VACANCY_SORTS
 from springboard.lib.dates import BoundedDateField, BoundedDateTimeField
 from springboard.outcomes.models import Contract, PayComparison
@@ -260,3 +267,18 @@ class TargetCompanyForm(NoNulMixin, forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SavedSearchForm(NoNulMixin, forms.Form):
+    """Save the current "jobs for you" filters under a name, with an optional digest."""
+
+    name = forms.CharField(label=_("Name of the search"), max_length=100)
+    q = forms.CharField(label=_("Job title or employer"), required=False, max_length=100)
+    place = forms.CharField(label=_("Place or region"), required=False, max_length=100)
+    digest = forms.ChoiceField(
+        label=_("E-mail me new vacancies"), choices=DigestFrequency.choices, initial="off"
+    )
+
+
+class DigestForm(forms.Form):
+    digest = forms.ChoiceField(label=_("E-mail me new vacancies"), choices=DigestFrequency.choices)

@@ -287,3 +287,60 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_type} {self.start_date}"
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", _("No e-mail")
+    DAILY = "daily", _("Daily e-mail")
+    WEEKLY = "weekly", _("Weekly e-mail")
+
+
+class SavedSearch(models.Model):
+    """Filters of "jobs for you" the candidate saved under a name, with an opt-in e-mail digest
+    of the vacancies that appeared since the last one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("search"), max_length=100, blank=True)
+    place = models.CharField(_("place or region"), max_length=100, blank=True)
+    digest = models.CharField(
+        _("e-mail digest"),
+        max_length=6,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.OFF,
+    )
+    # The digest lists vacancies added after this moment (the last digest, or the opt-in).
+    digest_since = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name", "pk")
+        indexes: ClassVar = [models.Index(fields=("digest",))]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                models.functions.Lower("name"), "owner", name="jobs_saved_search_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DigestSent(models.Model):
+    """The claim on one digest of one saved search for one period (a day, or an ISO week): the
+    unique row makes a second run, or a second worker, send nothing."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=10)  # 2026-11-28 (daily) or 2026-W48 (weekly)
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=("search", "period"), name="jobs_digest_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} {self.period}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from springboard.jobs.models import (
     Application,
     ApplicationStage,
+    SavedSearch,
     Status,
     TargetCompany,
     Vacancy,
@@ -358,20 +359,41 @@ class TargetView:
 
 
 def targets_of(owner: Membership, *, today: datetime.date) -> list[TargetView]:
-    """The candidate's target companies, each with the network contacts who work there and
-    the open vacancies (of those the candidate sees) whose employer is that company."""
-    companies = list(TargetCompany.objects.filter(owner=owner)[:200])
-    views = []
-    for company in companies:
-        contacts = [
-            c
-            for c in contacts_of(owner, search=company.name)[:50]
-            if company.name.casefold() in c.company.casefold()
-        ][:10]
-        vacancies = list(
-            vacancy_search(
-                vacancies_visible_to(owner).filter(employer__icontains=company.name), today=today
-            ).only(*FIT_FIELDS)[:10]
-        )
-        views.append(TargetView(company, contacts, vacancies))
-    return views
+    """The candidate's target companies (at most 200), each with what `target_view` adds."""
+    companies = TargetCompany.objects.filter(owner=owner).select_related("owner")[:200]
+    return [target_view(company, today=today) for company in companies]
+
+
+def target_view(company: TargetCompany, *, today: datetime.date) -> TargetView:
+    """A target company with the network contacts who work there and the open vacancies (of
+    those its owner sees) whose employer is that company."""
+    owner = company.owner
+    contacts = [
+        c
+        for c in contacts_of(owner, search=company.name)[:50]
+        if company.name.casefold() in c.company.casefold()
+    ][:10]
+    vacancies = list(
+        vacancy_search(
+            vacancies_visible_to(owner).filter(employer__icontains=company.name), today=today
+        ).only(*FIT_FIELDS)[:10]
+    )
+    return TargetView(company, contacts, vacancies)
+
+
+# --- saved searches ---------------------------------------------------------------------------
+
+
+def saved_searches_of(owner: Membership) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(owner=owner)
+
+
+def digest_vacancies(
+    search: SavedSearch, *, since: datetime.datetime, until: datetime.datetime, limit: int = 20
+) -> list[Vacancy]:
+    """Open vacancies matching a saved search's filters, added in (since, until], newest first."""
+    added = vacancies_visible_to(search.owner).filter(created_at__gt=since, created_at__lte=until)
+    found = vacancy_search(
+        added, query=search.query, place=search.place, today=timezone.localdate(until)
+    )
+    return list(found[:limit])

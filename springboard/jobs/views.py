@@ -12,24 +12,30 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from springboard.accounts.middleware import mfa_exempt
 from springboard.cvs.selectors import cv_versions_for, letter_versions_for
 from springboard.jobs import access, selectors, services
 from springboard.jobs.calendar import interview_ics
 from springboard.jobs.forms import (
     ApplicationForm,
+    DigestForm,
     InterviewForm,
     InterviewOutcomeForm,
     MoveForm,
     OfferForm,
+    SavedSearchForm,
     TargetCompanyForm,
     VacancyFilterForm,
     VacancyForm,
@@ -42,6 +48,7 @@ from springboard.lib.pagination import paginate, query_without_page
 from springboard.privacy.services import audit_record
 from springboard.taxonomy.selectors import reader_lang
 from springboard.tenancy.access import current_membership, require
+from springboard.tenancy.middleware import tenant_public
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Cap
 
@@ -176,8 +183,82 @@ def for_you(request: HttpRequest, agency_slug: str) -> HttpResponse:
     return render(
         request,
         "jobs/for_you.html",
-        {"filters": filters, "fits": fits, "saved": saved, "query": query_without_page(request)},
+        {
+            "filters": filters,
+            "fits": fits,
+            "saved": saved,
+            "query": query_without_page(request),
+            "save_form": SavedSearchForm(
+                initial={"q": criteria["query"], "place": criteria["place"]}
+            ),
+        },
     )
+
+
+# --- saved searches ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def searches(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    """The candidate's saved searches; POST saves one (from the form on "jobs for you")."""
+    viewer = require(request, Cap.OWN_CANDIDATE_WORK)
+    form = SavedSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.saved_search_create(
+                owner=viewer,
+                name=data["name"],
+                query=data["q"],
+                place=data["place"],
+                digest=data["digest"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Search saved."))
+            return redirect("jobs:searches", agency_slug=agency_slug)
+    saved = [
+        (search, DigestForm(initial={"digest": search.digest}, prefix=str(search.public_id)))
+        for search in selectors.saved_searches_of(viewer)
+    ]
+    return render(request, "jobs/searches.html", {"form": form, "saved": saved})
+
+
+@require_POST
+def search_digest(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    search = access.get_saved_search(request, public_id)
+    form = DigestForm(request.POST, prefix=str(search.public_id))
+    if form.is_valid():
+        services.saved_search_set_digest(search=search, digest=form.cleaned_data["digest"])
+        messages.success(request, _("E-mail setting saved."))
+    else:
+        messages.error(request, _("Choose how often to get an e-mail."))
+    return redirect("jobs:searches", agency_slug=agency_slug)
+
+
+@require_POST
+def search_delete(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpResponse:
+    services.saved_search_delete(search=access.get_saved_search(request, public_id))
+    messages.success(request, _("Search deleted."))
+    return redirect("jobs:searches", agency_slug=agency_slug)
+
+
+@csrf_exempt  # RFC 8058: the mail client POSTs without a session; the signed token is the key
+@login_not_required
+@tenant_public
+@mfa_exempt
+@require_http_methods(["GET", "POST"])
+def search_unsubscribe(request: HttpRequest, agency_slug: str, token: str) -> HttpResponse:
+    """One click from the digest e-mail, without signing in: the digest is switched off (the
+    search stays). POST answers mail clients' one-click unsubscribe (RFC 8058)."""
+    search = access.get_saved_search_by_token(request.agency, token)  # type: ignore[attr-defined]
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # Opened from the e-mail: the candidate's language, not the browser's guess.
+        translation.activate(search.owner.language)
+        request.LANGUAGE_CODE = search.owner.language
+    services.saved_search_unsubscribe(search=search)
+    return render(request, "jobs/search_unsubscribed.html", {"search": search})
 
 
 # --- applications -----------------------------------------------------------------------------
