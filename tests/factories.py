@@ -125,6 +125,18 @@ def make_programme(
         name="Programme engagement",
         defaults={"start_date": datetime.date(2026, 1, 5)},
     )
+    coaches = [side.coach] if coaches is None else coaches
+    existing = Programme.objects.filter(
+        enrolment__engagement=engagement, candidate=candidate
+    ).first()
+    if (
+        existing is not None
+        and existing.template_version.template.key == template_key
+        and {c.pk for c in existing.coaches.all()} == {c.pk for c in coaches}
+    ):
+        # Asked again for the same programme (the page walks build URL arguments per role): the
+        # engagement holds one enrolment per person, so the first one is the answer.
+        return existing
     enrolment = Enrolment.objects.create(
         agency=side.agency, engagement=engagement, candidate=candidate
     )
@@ -138,7 +150,7 @@ def make_programme(
         enrolment=enrolment,
         actor=side.admin,
         template_version=version,
-        coaches=[side.coach] if coaches is None else coaches,
+        coaches=coaches,
         start_date=start_date or timezone.localdate(),
     )
 

@@ -38,6 +38,8 @@ ROLES = ("admin", "coach", "employer_contact", "candidate")
 
 def programme_with_plan(side: AgencyWorld, **kwargs: Any) -> Programme:
     programme = make_programme(side, **kwargs)
+    if Intake.objects.filter(programme=programme).exists():
+        return programme  # asked again by a page walk: the plan is there
     return intake_complete(
         programme=programme,
         actor=programme.coaches.first() or side.coach,

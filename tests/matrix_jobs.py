@@ -235,9 +235,13 @@ def _application(owner: Membership) -> Application:
 
 
 def _saved_search(owner: Membership) -> SavedSearch:
-    return SavedSearch.objects.create(
-        owner=owner, name="Canary search", digest="weekly", digest_since=timezone.now()
+    # The page walks ask for the same relation again: one search per owner.
+    search, _created = SavedSearch.objects.get_or_create(
+        owner=owner,
+        name="Canary search",
+        defaults={"digest": "weekly", "digest_since": timezone.now()},
     )
+    return search
 
 
 def _unsubscribe_token(relation: str, world: World) -> str:

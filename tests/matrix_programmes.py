@@ -208,6 +208,8 @@ _API_URLS = {short for short, _method in API_ROWS}
 
 
 def _with_plan(programme: Programme, side: AgencyWorld) -> Programme:
+    if Intake.objects.filter(programme=programme).exists():
+        return programme  # asked again by a page walk: the plan is there
     return intake_complete(
         programme=programme,
         actor=side.coach,
