@@ -199,3 +199,18 @@ MATRIX.update(_CVS)
 from tests.matrix_jobs import MATRIX as _JOBS  # noqa: E402
 
 MATRIX.update(_JOBS)
+from tests.matrix_exports import MATRIX as _EXPORTS  # noqa: E402
+
+MATRIX.update(_EXPORTS)
+from tests.matrix_erasure import MATRIX as _ERASURE  # noqa: E402
+
+MATRIX.update(_ERASURE)
+from tests.matrix_consents import MATRIX as _CONSENTS  # noqa: E402
+
+MATRIX.update(_CONSENTS)
+from tests.matrix_myaudit import MATRIX as _MYAUDIT  # noqa: E402
+
+MATRIX.update(_MYAUDIT)
+from tests.matrix_tokens import MATRIX as _TOKENS  # noqa: E402
+
+MATRIX.update(_TOKENS)

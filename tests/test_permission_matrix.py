@@ -19,15 +19,20 @@ from springboard.tenancy.roles import Role
 from tests import (
     matrix_assessments,
     matrix_coaching,
+    matrix_consents,
     matrix_cvs,
     matrix_employers,
+    matrix_erasure,
+    matrix_exports,
     matrix_jobs,
+    matrix_myaudit,
     matrix_network,
     matrix_opportunities,
     matrix_outcomes,
     matrix_profiles,
     matrix_programmes,
     matrix_taxonomy,
+    matrix_tokens,
 )
 from tests.factories import AgencyWorld, World
 from tests.permission_matrix import MATRIX
@@ -131,6 +136,11 @@ KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "outcomes": matrix_outcomes.kwargs_for,
     "cvs": matrix_cvs.kwargs_for,
     "jobs": matrix_jobs.kwargs_for,
+    "exports": matrix_exports.kwargs_for,
+    "erasure": matrix_erasure.kwargs_for,
+    "consents": matrix_consents.kwargs_for,
+    "myaudit": matrix_myaudit.kwargs_for,
+    "tokens": matrix_tokens.kwargs_for,
 }
 # Exact URL names → the same kind of function, for rows in a namespace shared by several apps
 # (the API); and the JSON body their non-GET requests send.
@@ -148,6 +158,11 @@ KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
             matrix_outcomes,
             matrix_cvs,
             matrix_jobs,
+            matrix_exports,
+            matrix_erasure,
+            matrix_consents,
+            matrix_myaudit,
+            matrix_tokens,
         )
         for name, _method in module.MATRIX
         if name.startswith("api:")
@@ -164,6 +179,11 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_outcomes.JSON_BODIES,
     **matrix_cvs.JSON_BODIES,
     **matrix_jobs.JSON_BODIES,
+    **matrix_exports.JSON_BODIES,
+    **matrix_erasure.JSON_BODIES,
+    **matrix_consents.JSON_BODIES,
+    **matrix_myaudit.JSON_BODIES,
+    **matrix_tokens.JSON_BODIES,
 }
 
 

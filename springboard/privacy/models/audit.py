@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +48,24 @@ class AuditEvent(models.Model):
     def target_label(self) -> str:
         """What the event is about, in the reader's language ("Programme")."""
         return target_label(self.target_type) if self.target_type else ""
+
+
+class PrivacySettings(models.Model):
+    """An agency's choices on keeping personal data: alumni access and retention per kind."""
+
+    agency = models.OneToOneField(
+        "tenancy.Agency", on_delete=models.CASCADE, related_name="privacy_settings"
+    )
+    # How long a candidate keeps read access to their own data after their programme ends.
+    alumni_months = models.PositiveSmallIntegerField(
+        _("alumni access (months after the programme ends)"),
+        default=12,
+        validators=[MaxValueValidator(120)],
+    )
+    # Days after the person's last programme ends that each kind of record is kept,
+    # keyed by `personal_data.RetentionKind`; a kind not listed uses DEFAULT_RETENTION_DAYS.
+    retention_days = models.JSONField(_("retention (days) per kind of record"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"privacy settings of {self.agency_id}"
