@@ -44,7 +44,7 @@ COHORTS = 5
 RUNS = 20
 BASELINE_SAMPLE = 2_000
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_BENCH_DB = "springboard_bench_p5"
+PG_BENCH_DB = os.environ.get("BENCH_P5_DB", "springboard_bench_p5")
 BATCH = 5_000
 
 

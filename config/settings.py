@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "springboard.accounts.api_tokens.auth.ApiTokenMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -261,7 +262,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `springboard collectstatic` writes; in production a folder the web server's user may read.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "springboard" / "static",
     # Served from the npm lock file's packages: nothing third-party is committed.
@@ -297,6 +299,8 @@ TASKS = {
         else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     )
 }
+# /readyz reports the queue stalled when a ready task has waited longer than this for a worker.
+READYZ_MAX_TASK_AGE_MINUTES = env_int("READYZ_MAX_TASK_AGE_MINUTES", 15)
 
 # --- e-mail -----------------------------------------------------------------------------------
 _MAIL_BACKENDS = {
@@ -380,7 +384,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_production)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _production else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_production)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_production)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Database sessions that ignore a cookie Django could not have issued (e.g. one with a NUL).
@@ -399,9 +403,20 @@ def _client_errors_on_one_line(record: logging.LogRecord) -> bool:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_on_one_line": {"()": lambda: _client_errors_on_one_line}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "client_errors_on_one_line": {"()": lambda: _client_errors_on_one_line},
+        "request_id": {"()": "springboard.core.log.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s rid=%(request_id)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

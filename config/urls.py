@@ -5,6 +5,7 @@ from springboard.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("language/", core_views.language_switch, name="language_switch"),
     path("accounts/", include("allauth.urls")),
     path("", include("springboard.api.urls")),

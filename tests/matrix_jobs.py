@@ -8,6 +8,9 @@ other_agency, other_agency_object, missing_object). Here:
   other                another candidate's (in agency A) → 404; for a vacancy: another
                        candidate's own vacancy → 404
   assigned/unassigned  a candidate whose programme the viewing coach does / does not coach
+Mock interviews follow the same relations: the candidate's side (`on_owned`) reads a shared one
+of the relation's candidate; the coach's side (`on_coached_candidate`) a draft in the programme
+`matrix_programmes._programme_for` gives the relation (scored in full, so it can be shared).
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from springboard.jobs import rubric
 from springboard.jobs.models import (
     Application,
     Interview,
+    MockInterview,
+    MockInterviewScore,
     Offer,
     SavedSearch,
     TargetCompany,
@@ -137,6 +143,13 @@ PAGE_ROWS: dict[tuple[str, str], Expectations] = {
     ("targets", "POST"): own_page(200),  # empty form
     ("target_remove", "POST"): on_owned(302),
     ("candidate_pipeline", "GET"): on_coached_candidate(200),
+    ("mock_list", "GET"): own_page(200),
+    ("mock_detail", "GET"): on_owned(200),  # shared ones only
+    ("mock_coach_list", "GET"): on_coached_candidate(200),
+    ("mock_coach_list", "POST"): on_coached_candidate(200),  # empty form
+    ("mock_score", "GET"): on_coached_candidate(200),
+    ("mock_score", "POST"): on_coached_candidate(200),  # empty form: shown again
+    ("mock_share", "POST"): on_coached_candidate(302),
 }
 
 API_ROWS: dict[tuple[str, str], Expectations] = {
@@ -160,6 +173,11 @@ API_ROWS: dict[tuple[str, str], Expectations] = {
     ("jobs_target_create", "POST"): own_page(201, anonymous=401),
     ("jobs_target_delete", "DELETE"): on_owned(204, anonymous=401),
     ("jobs_candidate_pipeline", "GET"): on_coached_candidate(200, anonymous=401),
+    ("jobs_mock_interviews", "GET"): own_page(200, anonymous=401),
+    ("jobs_candidate_mock_interviews", "GET"): on_coached_candidate(200, anonymous=401),
+    ("jobs_mock_interview_create", "POST"): on_coached_candidate(201, anonymous=401),
+    ("jobs_mock_interview_update", "PUT"): on_coached_candidate(200, anonymous=401),
+    ("jobs_mock_interview_share", "POST"): on_coached_candidate(200, anonymous=401),
 }
 
 MATRIX: dict[tuple[str, str], Expectations] = {
@@ -175,6 +193,12 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     "api:jobs_search_create": {"name": "Matrix search", "q": "clerk", "digest": "weekly"},
     "api:jobs_search_digest": {"digest": "daily"},
     "api:jobs_target_create": {"name": "Matrix Ltd", "size": "small"},
+    "api:jobs_mock_interview_create": {"held_on": "2030-01-07"},
+    "api:jobs_mock_interview_update": {
+        "scores": [{"criterion": "star", "score": 4, "comment": "Clear stories"}],
+        "overall_note": "Good start",
+        "practise": ["Ask about the team"],
+    },
     "api:jobs_offer_create": {
         "contract_type": "permanent",
         "hours_per_week": 37,
@@ -202,11 +226,30 @@ _API_ID = {
     "jobs_target_delete": "target_id",
     "jobs_search_digest": "search_id",
     "jobs_search_delete": "search_id",
+    "jobs_candidate_mock_interviews": "candidate_id",
+    "jobs_mock_interview_create": "candidate_id",
+    "jobs_mock_interview_update": "mock_id",
+    "jobs_mock_interview_share": "mock_id",
 }
 _INTERVIEW_URLS = {"interview", "interview_calendar", "jobs_interview_outcome"}
 _OFFER_URLS = {"offer_accept", "jobs_offer_accept"}
 _TARGET_URLS = {"target_remove", "jobs_target_delete"}
 _SEARCH_URLS = {"search_digest", "search_delete", "jobs_search_digest", "jobs_search_delete"}
+_COACHED_CANDIDATE_URLS = {
+    "candidate_pipeline",
+    "jobs_candidate_pipeline",
+    "mock_coach_list",
+    "jobs_candidate_mock_interviews",
+    "jobs_mock_interview_create",
+}
+# Mock interviews as their candidate reads them (shared) and as the coach scores them (drafts).
+_SHARED_MOCK_URLS = {"mock_detail"}
+_DRAFT_MOCK_URLS = {
+    "mock_score",
+    "mock_share",
+    "jobs_mock_interview_update",
+    "jobs_mock_interview_share",
+}
 
 
 def _owner_for(relation: str, world: World) -> Membership:
@@ -250,7 +293,29 @@ def _unsubscribe_token(relation: str, world: World) -> str:
     return unsubscribe_token(search_id=search.public_id, agency_slug=side.agency.slug)
 
 
+def _mock(relation: str, world: World, *, shared: bool) -> MockInterview:
+    """A fully scored mock interview in the programme the relation names (`_programme_for`:
+    the coached candidate's, another coach's candidate's, another agency's)."""
+    programme = matrix_programmes._programme_for(relation, world)
+    version = rubric.current_version()
+    mock = MockInterview.objects.create(
+        candidate=programme.candidate,
+        programme=programme,
+        rubric_version=version,
+        held_on=datetime.date(2027, 1, 4),
+        practise=["Canary practice"],
+        shared_at=timezone.now() if shared else None,
+    )
+    MockInterviewScore.objects.bulk_create(
+        MockInterviewScore(mock_interview=mock, criterion=key, score=3, comment="Canary")
+        for key in rubric.rubric(version, "en").keys
+    )
+    return mock
+
+
 def _object_id(short: str, relation: str, world: World) -> Any:
+    if short in _SHARED_MOCK_URLS or short in _DRAFT_MOCK_URLS:
+        return _mock(relation, world, shared=short in _SHARED_MOCK_URLS).public_id
     if short in _VACANCY_URLS:
         return _vacancy(relation, world).public_id
     application = _application(_owner_for(relation, world))
@@ -283,7 +348,7 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
         key = _API_ID.get(short, "application_id")
     if short == "search_unsubscribe":
         kwargs["token"] = _unsubscribe_token(relation, world)
-    elif short in {"candidate_pipeline", "jobs_candidate_pipeline"}:
+    elif short in _COACHED_CANDIDATE_URLS:
         if relation == "other":
             kwargs[key] = world.a.candidate2.public_id
         else:
@@ -295,6 +360,8 @@ def kwargs_for(name: str, relation: str, world: World) -> dict[str, Any]:
         | _OFFER_URLS
         | _TARGET_URLS
         | _SEARCH_URLS
+        | _SHARED_MOCK_URLS
+        | _DRAFT_MOCK_URLS
     ):
         kwargs[key] = _object_id(short, relation, world)
     return kwargs

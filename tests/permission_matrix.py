@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], Expectations] = {
     # --- shell -------------------------------------------------------------------------------
     ("home", "GET"): no_tenant(302, 302),
     ("healthz", "GET"): no_tenant(200, 200),
+    ("readyz", "GET"): no_tenant(200, 200),
     ("language_switch", "POST"): no_tenant(302, 302),
     ("agencies:list", "GET"): no_tenant(200, 302),
     # --- tenancy -----------------------------------------------------------------------------

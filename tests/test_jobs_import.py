@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 import json
+import random
+import re
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from springboard.jobs.importing import clean_text, read_feed
+from springboard.jobs.importing import _fold_spaces, _strip_markup, clean_text, read_feed
 from springboard.jobs.models import Vacancy, VacancySource
 from springboard.jobs.services import vacancies_import
 from tests.factories import World
@@ -214,3 +217,99 @@ def test_command_prints_the_summary_and_fails_only_for_unreadable_files(
             stdout=io.StringIO(),
         )
     assert exit_info.value.code == 1
+
+
+# --- the fast paths of an import (P10) ----------------------------------------------------------
+
+_WHITESPACE = [" ", "  ", "\t", "\r", "\f", "\v", "\u00a0", "\u2003", "\n", "x", "yz", "&"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_space_folding_equals_the_regular_expression(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        text = "".join(rng.choice(_WHITESPACE) for _ in range(rng.randint(0, 30)))
+        assert _fold_spaces(text) == re.sub(r"[ \t\r\f\v\u00a0]+", " ", text)
+
+
+_ENTITY_PARTS = ["&amp;", "&lt;", "&gt;", "&#60;", "&#x3c;", "&nbsp;", "&eacute;", "&", "&#", ";"]
+_ENTITY_PARTS += ["a", " ", "\n", "&amp", "&lt b", "&#1114112;", "&#0;", "&notanentity;"]
+
+
+class _Parsed(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_text_without_tags_decodes_as_the_parser_would(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        text = "".join(rng.choice(_ENTITY_PARTS) for _ in range(rng.randint(1, 12)))
+        parser = _Parsed()
+        parser.feed(text)
+        parser.close()
+        assert _strip_markup(text) == "".join(parser.parts)
+
+
+def test_a_posting_twice_in_one_feed_keeps_the_later_copy(world: World) -> None:
+    first = {
+        "@type": "JobPosting",
+        "title": "Picker",
+        "hiringOrganization": "Lager",
+        "url": "https://jobs.example/twice",
+    }
+    later = {**first, "description": "<p>Night shifts &amp; weekends</p>"}
+    summary = vacancies_import(
+        agency=world.a.agency, files=[("f.json", json.dumps([first, first, later]).encode())]
+    )
+    assert (summary.created, summary.unchanged, summary.updated) == (1, 1, 1)
+    vacancy = Vacancy.objects.get()
+    assert vacancy.description == "Night shifts & weekends"
+    assert vacancy.public_id is not None
+    assert vacancy.created_at == vacancy.updated_at
+
+
+def test_an_update_writes_the_imported_fields_and_keeps_the_skills(world: World) -> None:
+    posting = {
+        "@type": "JobPosting",
+        "title": "Picker",
+        "hiringOrganization": "Lager",
+        "url": "https://jobs.example/picker",
+        "workHours": "37",
+    }
+    vacancies_import(agency=world.a.agency, files=[("f.json", json.dumps(posting).encode())])
+    Vacancy.objects.update(skill_uris=["http://skills.example/lifting"], occupation_uri="x")
+    before = Vacancy.objects.get()
+    changed = {**posting, "title": "Senior picker", "workHours": "32"}
+    summary = vacancies_import(
+        agency=world.a.agency, files=[("f.json", json.dumps(changed).encode())]
+    )
+    assert (summary.created, summary.updated) == (0, 1)
+    after = Vacancy.objects.get()
+    assert (after.pk, after.public_id, after.created_at) == (
+        before.pk,
+        before.public_id,
+        before.created_at,
+    )
+    assert (after.title, after.hours_per_week) == ("Senior picker", Decimal("32"))
+    assert after.skill_uris == ["http://skills.example/lifting"]
+    assert after.updated_at > before.updated_at
+
+
+def test_hours_beyond_a_week_are_a_bad_item_not_a_failed_import(world: World) -> None:
+    items = [
+        {"@type": "JobPosting", "title": "A", "hiringOrganization": "X", "workHours": "40000"},
+        {"@type": "JobPosting", "title": "B", "hiringOrganization": "X", "workHours": 38},
+    ]
+    summary = vacancies_import(
+        agency=world.a.agency, files=[("h.json", json.dumps(items).encode())]
+    )
+    assert [(r.item, str(r.reason)) for r in summary.rejected] == [
+        (1, "The field workHours is not a number.")
+    ]
+    assert list(Vacancy.objects.values_list("title", "hours_per_week")) == [("B", Decimal("38"))]

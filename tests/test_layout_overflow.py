@@ -56,7 +56,7 @@ def _pages_of(role: str, world: World) -> list[tuple[str, str]]:
     """(URL name, path) of every GET page that answers 200 to `role` in agency A."""
     pages = []
     for (name, method), roles in sorted(MATRIX.items()):
-        if method != "GET" or name.startswith("api:") or name == "healthz":
+        if method != "GET" or name.startswith("api:") or name in {"healthz", "readyz"}:
             continue
         relations = roles.get(role, {})
         relation = next((r for r in OWN_RELATIONS if relations.get(r) == 200), None)

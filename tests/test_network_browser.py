@@ -14,13 +14,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from springboard.network.models import Contact, Interaction, NetworkShare
+from springboard.network.models import Contact, Interaction
 from springboard.network.services import (
     contacts_import_now,
     interaction_record,
     logged_activity_record,
     network_share,
 )
+from springboard.privacy.consents.selectors import has_consent
+from springboard.privacy.models import ConsentPurpose
 from tests import browser
 from tests.browser import ARTIFACTS, log_in
 from tests.factories import PASSWORD, current_totp_code, make_programme, make_world
@@ -114,7 +116,7 @@ def test_candidate_maps_their_network_and_exports_a_danish_joblog(
     page.get_by_role("link", name="Sharing").click()
     page.get_by_role("button", name="Share with my coaches").click()
     page.get_by_role("button", name="Stop sharing").wait_for()
-    assert NetworkShare.objects.filter(owner=a.candidate, withdrawn_at__isnull=True).exists()
+    assert has_consent(a.candidate, ConsentPurpose.SHARE_NETWORK)
 
     # A Danish joblog as PDF, with an application recorded in the log.
     page.get_by_role("link", name="Activity log").click()

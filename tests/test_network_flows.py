@@ -24,7 +24,6 @@ from springboard.network.models import (
     FollowUpReminder,
     Interaction,
     LoggedActivity,
-    NetworkShare,
 )
 from springboard.network.services import (
     contact_create,
@@ -35,7 +34,8 @@ from springboard.network.services import (
     network_share_withdraw,
 )
 from springboard.network.services import plan as plan_hook
-from springboard.privacy.models import AuditEvent
+from springboard.privacy.consents.selectors import has_consent
+from springboard.privacy.models import AuditEvent, Consent, ConsentPurpose
 from springboard.programmes.models import PlanItem, Programme
 from springboard.tenancy.models import Membership
 from tests.factories import World, make_programme
@@ -105,7 +105,7 @@ def test_sharing_and_withdrawal(world: World, client: Client) -> None:
 
     client.force_login(a.candidate.user)
     assert client.post(_url("share", world), {"action": "share"}).status_code == 302
-    assert NetworkShare.objects.filter(owner=a.candidate, withdrawn_at__isnull=True).exists()
+    assert has_consent(a.candidate, ConsentPurpose.SHARE_NETWORK)
 
     client.force_login(a.coach.user)
     assert CANARY in client.get(page).content.decode()
@@ -118,13 +118,15 @@ def test_sharing_and_withdrawal(world: World, client: Client) -> None:
     client.force_login(a.coach.user)
     assert CANARY not in client.get(page).content.decode()
     # The choice and its withdrawal are kept and audited.
-    share = NetworkShare.objects.get(owner=a.candidate)
-    assert share.withdrawn_at is not None
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"network.share", "network.share_withdraw"} <= actions
-    # Sharing again is a new choice.
+    share = Consent.objects.get(membership=a.candidate, purpose=ConsentPurpose.SHARE_NETWORK)
+    assert not share.granted
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(share.public_id)).values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["consent.grant", "consent.withdraw"]
+    # Sharing again is a new choice in the same consent's history.
     network_share(owner=a.candidate)
-    assert NetworkShare.objects.filter(owner=a.candidate).count() == 2
+    assert share.events.count() == 3
     assert network_share_withdraw(owner=a.candidate) is True
     assert network_share_withdraw(owner=a.candidate) is False
 

@@ -194,7 +194,7 @@ def _pages(role: str) -> list[tuple[str, str]]:
     """(URL name, relation) of every HTML page the matrix lets `role` open (200)."""
     pages = []
     for (name, method), roles in MATRIX.items():
-        if method != "GET" or name.startswith("api:") or name == "healthz":
+        if method != "GET" or name.startswith("api:") or name in {"healthz", "readyz"}:
             continue
         for relation, status in roles.get(role, {}).items():
             if status == 200:

@@ -20,9 +20,12 @@ from springboard.programmes.models import (
     PlanItemKind,
     Programme,
     WellbeingCheckIn,
-    WellbeingConsent,
 )
-from springboard.programmes.services import intake_complete, programme_assign_coaches
+from springboard.programmes.services import (
+    intake_complete,
+    programme_assign_coaches,
+    wellbeing_consent_give,
+)
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 from tests.factories import AgencyWorld, World, make_programme
@@ -155,7 +158,7 @@ def test_risk_flags_inactive_overdue_end_near_and_low_wellbeing(
     Programme.objects.filter(pk=inactive.pk).update(
         planned_end_date=today + datetime.timedelta(days=10)
     )
-    consent = WellbeingConsent.objects.create(programme=inactive, given_at=timezone.now())
+    consent = wellbeing_consent_give(programme=inactive, actor=inactive.candidate)
     WellbeingCheckIn.objects.create(
         programme=inactive,
         consent=consent,

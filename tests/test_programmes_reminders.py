@@ -19,9 +19,12 @@ from springboard.programmes.models import (
     PlanItemKind,
     Programme,
     ReminderSent,
-    WellbeingConsent,
 )
-from springboard.programmes.services import intake_complete, reminders_enqueue
+from springboard.programmes.services import (
+    intake_complete,
+    reminders_enqueue,
+    wellbeing_consent_give,
+)
 from springboard.programmes.tasks import send_reminder
 from tests.factories import World, make_programme
 from tests.test_programmes_templates import answers
@@ -135,7 +138,7 @@ def test_weekly_check_in_reminder_only_with_consent(
     today = timezone.localdate()
     programme = make_programme(world.a, start_date=today - datetime.timedelta(days=7))
     assert reminders_enqueue(today=today) == 0
-    WellbeingConsent.objects.create(programme=programme, given_at=timezone.now())
+    wellbeing_consent_give(programme=programme, actor=programme.candidate)
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_enqueue(today=today) == 1
     assert ReminderSent.objects.get().kind == "checkin"

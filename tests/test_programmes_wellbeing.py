@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from springboard.lib.errors import DomainError
-from springboard.privacy.models import AuditEvent
+from springboard.privacy.models import AuditEvent, Consent, ConsentPurpose
 from springboard.programmes.models import (
     ActivityEntry,
     PlanItem,
     Programme,
     WellbeingCheckIn,
-    WellbeingConsent,
 )
 from springboard.programmes.services import (
     intake_complete,
@@ -82,13 +81,14 @@ def test_consent_is_explicit_and_recorded(world: World, client: Client) -> None:
     client.force_login(world.a.candidate.user)
     unticked = client.post(_url("programmes:consent", programme), {})
     assert unticked.status_code == 200
-    assert not WellbeingConsent.objects.exists()
+    assert not Consent.objects.exists()
     ticked = client.post(_url("programmes:consent", programme), {"agree": "on"})
     assert ticked.status_code == 302
-    consent = WellbeingConsent.objects.get(programme=programme)
-    assert consent.given_at
-    assert consent.withdrawn_at is None
-    assert AuditEvent.objects.filter(action="wellbeing.consent_give").count() == 1
+    consent = Consent.objects.get(purpose=ConsentPurpose.WELLBEING, scope=programme.public_id)
+    assert consent.membership == world.a.candidate
+    assert consent.granted
+    assert [e.kind for e in consent.events.all()] == ["granted"]
+    assert AuditEvent.objects.filter(action="consent.grant").count() == 1
     response = client.post(
         _url("programmes:checkin", programme),
         {"mood": "2", "energy": "4", "confidence": "3", "comment": "Tired"},
@@ -109,7 +109,9 @@ def test_withdrawal_erases_answers_and_stops_check_ins(world: World, client: Cli
     response = client.post(_url("programmes:consent", programme), {"action": "withdraw"})
     assert response.status_code == 302
     assert not WellbeingCheckIn.objects.exists()
-    assert WellbeingConsent.objects.get().withdrawn_at is not None
+    consent = Consent.objects.get(purpose=ConsentPurpose.WELLBEING)
+    assert not consent.granted
+    assert [e.kind for e in consent.events.all()] == ["withdrawn", "granted"]
     with pytest.raises(DomainError):
         wellbeing_checkin_submit(
             programme=programme, actor=world.a.candidate, mood=3, energy=3, confidence=3, comment=""
@@ -121,7 +123,7 @@ def test_only_the_candidate_gives_consent_or_checks_in(world: World) -> None:
     programme = make_programme(world.a)
     with pytest.raises(DomainError):
         wellbeing_consent_give(programme=programme, actor=world.a.coach)
-    assert not WellbeingConsent.objects.exists()
+    assert not Consent.objects.exists()
 
 
 def test_assigned_coach_sees_answers_and_the_read_is_audited(world: World, client: Client) -> None:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from springboard.employers.models import Cohort, Engagement, Enrolment, ReportingLevel
+from springboard.employers.services import enrolment_set_employer_consent
 from springboard.programmes.models import Programme, ProgrammeStatus
 from springboard.programmes.reporting import (
     ENROLMENT_STATUSES,
@@ -201,9 +202,10 @@ def test_names_shared_by_consent_do_not_give_the_others_away(world: World) -> No
     _enrol(world.a, cohort, "placed", 5)
     _enrol(world.a, cohort, "dropped_out", 2)
     _enrol(world.a, cohort, "closed", 1)
-    Enrolment.objects.filter(programme__status=ProgrammeStatus.DROPPED_OUT).update(
-        employer_may_see_status=True
-    )
+    for enrolment in Enrolment.objects.filter(
+        programme__status=ProgrammeStatus.DROPPED_OUT
+    ).select_related("candidate", "engagement__employer"):
+        enrolment_set_employer_consent(enrolment=enrolment, actor=enrolment.candidate, allowed=True)
     (report,) = employer_report(world.a.contact)
     assert len(report.consented) == 2
     floor = [[0] * (STAGES + 1) for _ in range(3)]

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from springboard.accounts.api_tokens.auth import api_token_auth
 from springboard.assessments.api import router as assessments_router
 from springboard.coaching.api import router as coaching_router
 from springboard.cvs.api import router as cvs_router
@@ -36,7 +37,7 @@ api = NinjaAPI(
         "profiles, assessments and opportunities of an agency."
     ),
     urls_namespace="api",
-    auth=django_auth,
+    auth=[api_token_auth, django_auth],  # a Bearer token first; else the session, with CSRF
     docs_url=None,  # the interactive docs load scripts from a CDN; the schema stays at openapi.json
 )
 api.add_router("", employers_router)

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +12,7 @@ from django.views.i18n import set_language
 
 from springboard.accounts.access import signed_in_user
 from springboard.accounts.middleware import mfa_exempt
+from springboard.core.health import readiness
 from springboard.tenancy.selectors import active_memberships_of
 
 
@@ -30,20 +29,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers and no migration is pending."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        pending = MigrationExecutor(connection).migration_plan(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    if pending:
-        return JsonResponse(
-            {"status": "error", "database": "ok", "pending_migrations": len(pending)}, status=503
-        )
-    return JsonResponse({"status": "ok", "database": "ok", "pending_migrations": 0})
+    """Liveness: the process answers. It touches no database on purpose: a database outage
+    must take the processes out of rotation (`/readyz`), not get them restarted in a loop."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@mfa_exempt
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness, for load balancers and deployments: 200 when the database answers, every
+    migration is applied and the task queue is being worked off; 503 with the failing check."""
+    result = readiness()
+    return JsonResponse(result.as_json(), status=200 if result.ready else 503)
 
 
 @login_not_required

@@ -219,10 +219,3 @@ class ChecklistItemForm(forms.Form):
 ChecklistFormSet = forms.formset_factory(
     ChecklistItemForm, extra=2, can_delete=True, can_order=True, max_num=40, validate_max=True
 )
-
-
-class EmployerConsentForm(forms.Form):
-    employer_may_see_status = forms.BooleanField(
-        label=_("My former employer may see the status of my programme (not its content)."),
-        required=False,
-    )

@@ -200,9 +200,8 @@ class Enrolment(models.Model):
     last_working_day = models.DateField(_("last working day"), null=True, blank=True)
     # Fingerprint of the imported row: a re-import of an unchanged row writes nothing.
     source_fingerprint = models.CharField(max_length=64, blank=True)
-    # Only with this consent may an employer see this person's status (and only if the
-    # engagement's reporting level allows it). Never set by an import.
-    employer_may_see_status = models.BooleanField(default=False)
+    # Whether the employer may see this person's status is the candidate's consent
+    # (`employers.consents`), never a field an import could set.
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

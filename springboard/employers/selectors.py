@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from springboard.employers.consents import employer_may_see_status
 from springboard.employers.importing.validation import CleanRow, ExistingPeople
 from springboard.employers.models import (
     ChecklistOwner,
@@ -61,8 +62,12 @@ def cohort_tasks(cohort: Cohort) -> QuerySet[CohortTask]:
 def enrolments_of(
     engagement: Engagement, *, cohort: Cohort | None = None, search: str = ""
 ) -> QuerySet[Enrolment]:
-    enrolments = Enrolment.objects.select_related("candidate__user", "cohort").filter(
-        engagement=engagement
+    """The engagement's enrolments, each with `named_reporting`: the candidate's consent to show
+    their status to the employer (shown read-only to the agency)."""
+    enrolments = (
+        Enrolment.objects.select_related("candidate__user", "cohort")
+        .filter(engagement=engagement)
+        .annotate(named_reporting=employer_may_see_status())
     )
     if cohort is not None:
         enrolments = enrolments.filter(cohort=cohort)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from springboard.employers import access, services
+from springboard.employers.consents import employer_may_see_status
 from springboard.employers.forms import (
     ChecklistFormSet,
     CohortForm,
@@ -460,13 +461,17 @@ def checklist_template(request: HttpRequest, agency_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def candidate_privacy(request: HttpRequest, agency_slug: str) -> HttpResponse:
-    enrolments = list(access.own_enrolments(request, need=Cap.GIVE_EMPLOYER_CONSENT))
+    enrolments = list(
+        access.own_enrolments(request, need=Cap.GIVE_EMPLOYER_CONSENT).annotate(
+            named_reporting=employer_may_see_status()
+        )
+    )
     membership = tenancy_access.current_membership(request)
     if request.method == "POST":
         chosen = set(request.POST.getlist("allowed"))
         for enrolment in enrolments:
             allowed = str(enrolment.public_id) in chosen
-            if allowed != enrolment.employer_may_see_status:
+            if allowed != enrolment.named_reporting:
                 services.enrolment_set_employer_consent(
                     enrolment=enrolment, actor=membership, allowed=allowed
                 )

@@ -38,6 +38,13 @@ _GROUP_OF: dict[str, Any] = {
     "taxonomy:occupation_search": _("Programmes"),
     "employers:checklist_template": _("Settings"),
     "privacy:audit": _("Settings"),
+    "erasure:settings": _("Settings"),
+    "erasure:requests": _("Settings"),
+    "exports:members": _("Settings"),
+    "tokens:agency": _("Settings"),
+    "myaudit:log": _("Privacy"),
+    "erasure:mine": _("Privacy"),
+    "employers:candidate_privacy": _("Privacy"),
     "profiles:profile": _("My work"),
     "assessments:list": _("My work"),
     "opportunities:list": _("My work"),
@@ -254,11 +261,37 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap | tuple[Cap, ...], frozenset[str]], ...] 
     ),
     (_("Audit log"), "privacy:audit", Cap.VIEW_AUDIT, frozenset({"privacy:audit"})),
     (
-        _("Privacy"),
+        _("Privacy settings"),
+        "erasure:settings",
+        Cap.MANAGE_MEMBERS,
+        frozenset({"erasure:settings"}),
+    ),
+    (
+        _("Erasure requests"),
+        "erasure:requests",
+        Cap.MANAGE_MEMBERS,
+        frozenset({"erasure:requests", "erasure:request_detail"}),
+    ),
+    (
+        _("Data exports for members"),
+        "exports:members",
+        Cap.MANAGE_MEMBERS,
+        frozenset({"exports:members"}),
+    ),
+    (
+        _("API tokens of the agency"),
+        "tokens:agency",
+        Cap.MANAGE_MEMBERS,
+        frozenset({"tokens:agency"}),
+    ),
+    (
+        _("What my employer sees"),
         "employers:candidate_privacy",
         Cap.GIVE_EMPLOYER_CONSENT,
         frozenset({"employers:candidate_privacy"}),
     ),
+    (_("Who looked at my data"), "myaudit:log", Cap.OWN_CANDIDATE_WORK, frozenset({"myaudit:log"})),
+    (_("Erase my data"), "erasure:mine", Cap.OWN_CANDIDATE_WORK, frozenset({"erasure:mine"})),
 )
 
 

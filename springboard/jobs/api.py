@@ -20,7 +20,10 @@ from pydantic import Field
 from springboard.cvs.selectors import cv_versions_for, letter_versions_for
 from springboard.employers.api import TextIn
 from springboard.jobs import access, selectors, services
+from springboard.jobs.access_mock import get_mock_for_coach
 from springboard.jobs.forms import MAX_UPLOAD_BYTES
+from springboard.jobs.mock_reads import MAX_LISTED as MAX_MOCKS_LISTED
+from springboard.jobs.mock_reads import mock_view, mocks_for_coach, shared_mocks_of
 from springboard.jobs.models import (
     Application,
     CompanySize,
@@ -29,10 +32,12 @@ from springboard.jobs.models import (
     InterviewKind,
     InterviewOutcome,
     LossReason,
+    MockInterview,
     SavedSearch,
     Vacancy,
 )
 from springboard.jobs.models import Status as ApplicationStatus
+from springboard.jobs.services import mock_interviews as services_mock
 from springboard.lib.api_errors import ERRORS, WRITE_ERRORS
 from springboard.lib.dates import ApiDate
 from springboard.lib.errors import DomainError
@@ -722,3 +727,160 @@ def candidate_pipeline(request: HttpRequest, agency_slug: str, candidate_id: UUI
     )
     health = selectors.pipeline_health(candidate, today=timezone.localdate())
     return PipelineOut(**vars(health), applications=_applications(candidate))
+
+
+# --- mock interviews --------------------------------------------------------------------------
+
+
+class MockScoreOut(Schema):
+    criterion: str  # the rubric's key, e.g. "star"
+    name: str  # in the reader's language
+    score: int | None  # 1 to 5; null while a draft leaves it unscored
+    anchor: str  # what the level scored looks like
+    comment: str
+
+
+class MockInterviewOut(Schema):
+    id: UUID
+    candidate: UUID
+    interview: UUID | None  # null: a practice interview
+    held_on: datetime.date
+    rubric_version: int
+    shared: bool
+    shared_at: datetime.datetime | None
+    average: float | None
+    scores: list[MockScoreOut]  # every criterion of the rubric version, in its order
+    overall_note: str
+    practise: list[str]
+
+    @staticmethod
+    def of(mock: MockInterview) -> MockInterviewOut:
+        view = mock_view(mock, reader_lang(get_language() or "en"))
+        return MockInterviewOut(
+            id=mock.public_id,
+            candidate=mock.candidate.public_id,
+            interview=mock.interview.public_id if mock.interview else None,
+            held_on=mock.held_on,
+            rubric_version=mock.rubric_version,
+            shared=mock.shared_at is not None,
+            shared_at=mock.shared_at,
+            average=view.average,
+            scores=[
+                MockScoreOut(
+                    criterion=row.criterion.key,
+                    name=row.criterion.name,
+                    score=row.score,
+                    anchor=row.anchor,
+                    comment=row.comment,
+                )
+                for row in view.rows
+            ],
+            overall_note=mock.overall_note,
+            practise=list(mock.practise),
+        )
+
+
+@router.get(
+    "/a/{agency_slug}/jobs/mock-interviews",
+    response={200: list[MockInterviewOut], **ERRORS},
+    url_name="jobs_mock_interviews",
+)
+def mock_interview_list(request: HttpRequest, agency_slug: str) -> list[MockInterviewOut]:
+    """The candidate's mock interviews their coach has shared, oldest first (at most 100)."""
+    viewer = require(request, Cap.OWN_CANDIDATE_WORK)
+    return [MockInterviewOut.of(m) for m in shared_mocks_of(viewer)[:MAX_MOCKS_LISTED]]
+
+
+@router.get(
+    "/a/{agency_slug}/jobs/candidates/{candidate_id}/mock-interviews",
+    response={200: list[MockInterviewOut], **ERRORS},
+    url_name="jobs_candidate_mock_interviews",
+)
+def candidate_mock_interviews(
+    request: HttpRequest, agency_slug: str, candidate_id: UUID
+) -> list[MockInterviewOut]:
+    """A coached candidate's mock interviews, drafts included, oldest first (at most 100;
+    coaches of their programme; audited)."""
+    candidate = access.get_candidate_for_review(request, candidate_id)
+    viewer = current_membership(request)
+    audit_record(agency=viewer.agency, actor=viewer.user, action="jobs.mock.read", target=candidate)
+    mocks = mocks_for_coach(viewer, candidate)[:MAX_MOCKS_LISTED]
+    return [MockInterviewOut.of(m) for m in mocks]
+
+
+class MockInterviewIn(Schema):
+    held_on: ApiDate
+    interview: UUID | None = None  # one of the candidate's interviews; none for practice
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/candidates/{candidate_id}/mock-interviews",
+    response={201: MockInterviewOut, **WRITE_ERRORS},
+    url_name="jobs_mock_interview_create",
+)
+def mock_interview_create(
+    request: HttpRequest, agency_slug: str, candidate_id: UUID, payload: MockInterviewIn
+) -> Status[MockInterviewOut]:
+    """A draft mock interview for the candidate, scored against the current rubric version
+    (its `scores` list the criteria to score)."""
+    candidate = access.get_candidate_for_review(request, candidate_id)
+    interview = None
+    if payload.interview is not None:
+        interview = Interview.objects.filter(
+            application__owner=candidate, public_id=payload.interview
+        ).first()
+        if interview is None:
+            raise DomainError("Choose one of the candidate's interviews.", field="interview")
+    mock = services_mock.mock_interview_create(
+        coach=current_membership(request),
+        candidate=candidate,
+        held_on=payload.held_on,
+        interview=interview,
+    )
+    return Status(201, MockInterviewOut.of(mock))
+
+
+class MockScoreIn(TextIn):
+    criterion: Annotated[str, Field(max_length=40)]
+    score: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class MockScoresIn(TextIn):
+    scores: Annotated[list[MockScoreIn], Field(max_length=40)] = []
+    overall_note: Annotated[str, Field(max_length=4000)] = ""
+    practise: Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=3)] = []
+
+
+@router.put(
+    "/a/{agency_slug}/jobs/mock-interviews/{mock_id}",
+    response={200: MockInterviewOut, **WRITE_ERRORS},
+    url_name="jobs_mock_interview_update",
+)
+def mock_interview_update(
+    request: HttpRequest, agency_slug: str, mock_id: UUID, payload: MockScoresIn
+) -> MockInterviewOut:
+    """Replace a draft's scores (each criterion once, 1 to 5, with a comment), overall note and
+    one to three things to practise. A shared mock interview is no longer changed (400)."""
+    mock = get_mock_for_coach(request, mock_id)
+    scored = services_mock.mock_interview_score(
+        mock=mock,
+        coach=current_membership(request),
+        scores=[services_mock.ScoreInput(s.criterion, s.score, s.comment) for s in payload.scores],
+        overall_note=payload.overall_note,
+        practise=payload.practise,
+    )
+    return MockInterviewOut.of(get_mock_for_coach(request, scored.public_id))
+
+
+@router.post(
+    "/a/{agency_slug}/jobs/mock-interviews/{mock_id}/share",
+    response={200: MockInterviewOut, **WRITE_ERRORS},
+    url_name="jobs_mock_interview_share",
+)
+def mock_interview_share(request: HttpRequest, agency_slug: str, mock_id: UUID) -> MockInterviewOut:
+    """Share with the candidate, who then sees it; needs every criterion scored and one to
+    three things to practise (400 otherwise). Sharing again changes nothing."""
+    mock = get_mock_for_coach(request, mock_id)
+    services_mock.mock_interview_share(mock=mock, coach=current_membership(request))
+    return MockInterviewOut.of(get_mock_for_coach(request, mock_id))

@@ -344,3 +344,68 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.search_id} {self.period}"
+
+
+class MockInterview(models.Model):
+    """A practice interview the coach scores against the rubric (`springboard.jobs.rubric`):
+    for one of the candidate's interviews, or standalone, always within the programme that
+    makes the coach the candidate's coach. The coach edits it until it is shared; from then on
+    the candidate sees it and nobody changes it. `rubric_version` keeps the scores' meaning."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    candidate = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    interview = models.ForeignKey(
+        Interview,
+        verbose_name=_("interview"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mock_interviews",
+    )
+    # Who scored it; kept when the coach leaves the agency, as the scores stay the candidate's.
+    coach = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rubric_version = models.PositiveSmallIntegerField()
+    held_on = models.DateField(_("held on"))
+    overall_note = models.TextField(_("overall note"), blank=True, max_length=4000)
+    # One to three short things to practise before the next interview.
+    practise = models.JSONField(default=list, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("held_on", "pk")
+        indexes: ClassVar = [models.Index(fields=("candidate", "shared_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} v{self.rubric_version}"
+
+
+class MockInterviewScore(models.Model):
+    """One criterion of a mock interview: the level (1 to 5) and the coach's comment."""
+
+    mock_interview = models.ForeignKey(
+        MockInterview, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.CharField(max_length=40)
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ("pk",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=("mock_interview", "criterion"), name="jobs_mock_score_once_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="jobs_mock_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"

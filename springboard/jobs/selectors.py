@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -22,26 +23,20 @@ from springboard.jobs.models import (
     Status,
     TargetCompany,
     Vacancy,
-    VacancyGeneration,
 )
-from springboard.matching.engine import VacancyIndex
+from springboard.jobs.ranking import Wants, agency_index, versions
 from springboard.network.models import Contact
 from springboard.network.selectors import contacts_of
 from springboard.profiles.selectors import confirmed_skill_uris, profile_preferences
-from springboard.programmes.models import Hours
 from springboard.programmes.selectors import programmes_visible_to
-from springboard.taxonomy import engine_cache
 from springboard.taxonomy.models import Skill
 from springboard.taxonomy.selectors import Shown, shown
-from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
 
 # An application waiting longer than this since its last stage change has "gone quiet".
 GONE_QUIET_DAYS = 21
 FOR_YOU_LIMIT = 50
-# Vacancies taken from the index before the preferences re-rank them; a text or place filter
-# is applied after the index, so it looks deeper.
-RANK_DEPTH = 100
 # What the list shows and ranks by (the description is not read for a hundred rows).
 FIT_FIELDS = (
     "public_id",
@@ -57,14 +52,10 @@ FIT_FIELDS = (
     "valid_through",
     "created_at",
 )
+FIT_FIELDS_WITH_PK = ("id", *FIT_FIELDS)
+# A text or place filter is applied in the database after the index, so the index hands it
+# this many of its best.
 FILTERED_RANK_DEPTH = 5000
-FULL_TIME_HOURS = 32
-
-
-def open_vacancies(agency: Agency, *, today: datetime.date) -> QuerySet[Vacancy]:
-    return Vacancy.objects.filter(agency=agency).filter(
-        Q(valid_through__isnull=True) | Q(valid_through__gte=today)
-    )
 
 
 def vacancies_visible_to(viewer: Membership) -> QuerySet[Vacancy]:
@@ -106,44 +97,6 @@ def vacancy_search(
 
 # --- jobs for you -----------------------------------------------------------------------------
 
-_index_lock = threading.Lock()
-_indexes: dict[int, VacancyIndex] = {}
-
-
-def _index_version(agency: Agency, today: datetime.date, taxonomy: str) -> str:
-    """Taxonomy, the agency's vacancy generation, and the day (vacancies expire)."""
-    generation = (
-        VacancyGeneration.objects.filter(agency=agency).values_list("number", flat=True).first()
-    )
-    return f"{taxonomy}|{generation}|{today}"
-
-
-def agency_vacancy_index(
-    agency: Agency, *, today: datetime.date, taxonomy: str | None = None
-) -> VacancyIndex | None:
-    """The agency's open shared vacancies as the engine's index, built once per change."""
-    taxonomy = engine_cache.version_key() if taxonomy is None else taxonomy
-    if not taxonomy:
-        return None
-    version = _index_version(agency, today, taxonomy)
-    with _index_lock:
-        index = _indexes.get(agency.pk)
-        if index is not None and index.version == version:
-            return index
-    rows = list(
-        open_vacancies(agency, today=today)
-        .filter(owner__isnull=True)
-        .exclude(skill_uris=[])
-        .values_list("pk", "skill_uris")
-        .iterator(5000)
-    )
-    index = engine_cache.get_engine().vacancy_index(
-        [str(pk) for pk, _ in rows], [skills for _, skills in rows], version=version
-    )
-    with _index_lock:
-        _indexes[agency.pk] = index
-    return index
-
 
 @dataclass(frozen=True)
 class Fit:
@@ -155,34 +108,59 @@ class Fit:
     concerns: list[str]  # keys: "hours", "pay"
 
 
-_skills_lock = threading.Lock()
-_skills: dict[str, Skill] = {}
-_skills_version = ""
+_names_lock = threading.Lock()
+_names: dict[tuple[str, str], Shown] = {}
+_names_version = ""
 
 
 def _skill_names(uris: set[str], lang: str, version: str) -> dict[str, Shown]:
-    """Names of skills, from a per-process memo of the few columns a name needs (emptied when
-    the taxonomy `version` changes): the list shows hundreds of skill names on every request."""
-    global _skills_version
-    with _skills_lock:
-        if version != _skills_version:
-            _skills.clear()
-            _skills_version = version
-        missing = [uri for uri in uris if uri not in _skills]
+    """Names of skills in `lang`, from a per-process memo (emptied when the taxonomy `version`
+    changes): the list shows hundreds of skill names on every request."""
+    global _names_version
+    with _names_lock:
+        if version != _names_version:
+            _names.clear()
+            _names_version = version
+        known = {uri: name for uri in uris if (name := _names.get((uri, lang))) is not None}
+    missing = uris.difference(known)
     if missing:
         found = Skill.objects.filter(uri__in=missing).only("uri", "public_id", "code", "names")
-        with _skills_lock:
-            _skills.update((skill.uri, skill) for skill in found)
-    with _skills_lock:
-        known = {uri: _skills[uri] for uri in uris if uri in _skills}
-    return {uri: shown(skill, lang) for uri, skill in known.items()}
+        fresh = {skill.uri: shown(skill, lang) for skill in found}
+        with _names_lock:
+            if version == _names_version:
+                _names.update(((uri, lang), name) for uri, name in fresh.items())
+        known.update(fresh)
+    return known
 
 
-def _hours_fit(vacancy: Vacancy, wanted: str) -> bool | None:
-    if vacancy.hours_per_week is None or wanted not in (Hours.FULL_TIME, Hours.PART_TIME):
-        return None
-    full = vacancy.hours_per_week >= FULL_TIME_HOURS
-    return full if wanted == Hours.FULL_TIME else not full
+# The candidate's own vacancies read with the ranked ones (newest first).
+OWN_DEPTH = 200
+
+
+def _ranked_or_own(
+    candidate: Membership, ranked: list[int], *, today: datetime.date
+) -> list[Vacancy]:
+    """The open vacancies among `ranked` ids or the candidate's own, in one query.
+
+    The same rows as `vacancy_search` over `Q(pk__in=ranked) | Q(owner=candidate)`, written
+    out because building that query costs more than running it (about 2 ms of the page's
+    CPU for fifty ids); PostgreSQL combines the primary key and the agency + owner index (a
+    BitmapOr) instead of scanning the vacancies."""
+    meta = Vacancy._meta
+    quote = connection.ops.quote_name
+    fields = {field.attname: str(field.column) for field in meta.concrete_fields}
+    columns = ", ".join(quote(fields[name]) for name in FIT_FIELDS_WITH_PK)
+    ids = ", ".join(["%s"] * len(ranked)) or "NULL"
+    # Only identifiers from the model and placeholders are formatted in; values are params.
+    sql = (
+        f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE ({quote('id')} IN ({ids}) OR ({quote('agency_id')} = %s AND "
+        f"{quote('owner_id')} = %s)) AND ({quote('valid_through')} IS NULL OR "
+        f"{quote('valid_through')} >= %s) "
+        f"ORDER BY {quote('created_at')} DESC, {quote('id')} DESC LIMIT %s"
+    )
+    params = [*ranked, candidate.agency_id, candidate.pk, today, len(ranked) + OWN_DEPTH]
+    return list(Vacancy.objects.raw(sql, params))
 
 
 def jobs_for_you(
@@ -196,76 +174,49 @@ def jobs_for_you(
 ) -> list[Fit]:
     """The candidate's open vacancies ranked by the engine from confirmed skills, then by the
     preferences (region, hours, pay); each with why it fits and which skills it asks that the
-    profile lacks. Vacancies without extracted skills follow, newest first."""
-    skills = confirmed_skill_uris(candidate)
-    preferences = profile_preferences(candidate)
-    scored: dict[int, float] = {}
-    taxonomy = engine_cache.version_key()
-    index = agency_vacancy_index(candidate.agency, today=today, taxonomy=taxonomy)
-    if index is not None and skills:
-        depth = FILTERED_RANK_DEPTH if query or place else RANK_DEPTH
-        for hit in index.rank(skills, top=depth):
-            if hit.score > 0:
-                scored[int(hit.vacancy_id)] = hit.score
+    profile lacks. Vacancies without extracted skills follow, newest first.
 
-    # One query: the ranked ids (primary key) or the candidate's own (the agency + owner index);
-    # PostgreSQL combines the two indexes (a BitmapOr) instead of scanning the vacancies.
-    pool = vacancy_search(
-        Vacancy.objects.filter(
-            Q(pk__in=list(scored)) | Q(agency_id=candidate.agency_id, owner=candidate)
-        ),
-        query=query,
-        place=place,
-        today=today,
-    )
-    vacancies = list(pool.only(*FIT_FIELDS)[: len(scored) + 200])
-    if len(vacancies) < limit:
+    The agency's index ranks every open shared vacancy (`ranking.ForYouIndex.top`), so only
+    the rows shown are read; a text or place filter runs in the database over a deeper cut."""
+    skills = confirmed_skill_uris(candidate)
+    wants = Wants.of(profile_preferences(candidate))
+    taxonomy, generation = versions(candidate.agency)
+    index = agency_index(candidate.agency, today=today, taxonomy=taxonomy, generation=generation)
+    scored: dict[int, float] = {}
+    if index is not None and skills:
+        scored = index.top(skills, wants, FILTERED_RANK_DEPTH if query or place else limit)
+
+    if query or place:
+        pool = vacancy_search(
+            Vacancy.objects.filter(
+                Q(pk__in=list(scored)) | Q(agency_id=candidate.agency_id, owner=candidate)
+            ),
+            query=query,
+            place=place,
+            today=today,
+        )
+        vacancies = list(pool.only(*FIT_FIELDS)[: len(scored) + OWN_DEPTH])
+    else:
+        vacancies = _ranked_or_own(candidate, list(scored), today=today)
+    if skills:
+        # The candidate's own vacancies are not in the agency's index: the share of their
+        # skills the candidate has.
+        for vacancy in vacancies:
+            if vacancy.owner_id == candidate.pk and vacancy.skill_uris:
+                overlap = len(skills.intersection(vacancy.skill_uris))
+                scored[vacancy.pk] = overlap / len(vacancy.skill_uris)
+    fitting = sum(1 for v in vacancies if scored.get(v.pk, 0.0) > 0)
+    if fitting < limit:
+        # Fewer fits than the page shows: the newest of the rest follow (every shared
+        # vacancy with a score is among those read, so the rest score nothing).
         seen = {v.pk for v in vacancies}
         rest = vacancy_search(
             vacancies_visible_to(candidate), query=query, place=place, today=today
         ).exclude(pk__in=seen)
-        vacancies.extend(rest.only(*FIT_FIELDS)[: limit - len(vacancies)])
-    if skills:
-        own_index = [v for v in vacancies if v.pk not in scored and v.skill_uris]
-        for vacancy in own_index:
-            overlap = len(skills.intersection(vacancy.skill_uris))
-            scored[vacancy.pk] = overlap / max(len(vacancy.skill_uris), 1)
-
-    regions = [
-        r.strip().casefold() for r in (preferences.regions if preferences else "").split(",")
-    ]
-    regions = [r for r in regions if r]
-
-    def adjusted(vacancy: Vacancy) -> tuple[float, list[str], list[str]]:
-        score = scored.get(vacancy.pk, 0.0)
-        reasons: list[str] = ["skills"] if score > 0 else []
-        concerns: list[str] = []
-        if regions and any(
-            r in vacancy.place.casefold() or r in vacancy.region.casefold() for r in regions
-        ):
-            score *= 1.2
-            reasons.append("region")
-        if preferences is not None:
-            hours = _hours_fit(vacancy, preferences.hours)
-            if hours is True:
-                reasons.append("hours")
-            elif hours is False:
-                score *= 0.8
-                concerns.append("hours")
-            if (
-                preferences.pay_min
-                and vacancy.salary_max is not None
-                and (vacancy.salary_currency in ("", preferences.pay_currency))
-            ):
-                if vacancy.salary_max >= preferences.pay_min:
-                    reasons.append("pay")
-                else:
-                    score *= 0.8
-                    concerns.append("pay")
-        return score, reasons, concerns
+        vacancies.extend(rest.only(*FIT_FIELDS)[: limit - fitting])
 
     ranked = sorted(
-        ((vacancy, *adjusted(vacancy)) for vacancy in vacancies),
+        ((vacancy, *wants.adjust(scored.get(vacancy.pk, 0.0), vacancy)) for vacancy in vacancies),
         key=lambda row: (-row[1], -row[0].created_at.timestamp(), row[0].pk),
     )[:limit]
     wanted = {uri for vacancy, *_ in ranked for uri in vacancy.skill_uris}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from springboard.jobs import views
+from springboard.jobs import views, views_mock
 
 app_name = "jobs"
 urlpatterns = [
@@ -31,4 +31,13 @@ urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("targets/<uuid:public_id>/remove/", views.target_remove, name="target_remove"),
     path("candidates/<uuid:public_id>/", views.candidate_pipeline, name="candidate_pipeline"),
+    path("mock-interviews/", views_mock.mock_list, name="mock_list"),
+    path("mock-interviews/<uuid:public_id>/", views_mock.mock_detail, name="mock_detail"),
+    path("mock-interviews/<uuid:public_id>/score/", views_mock.mock_score, name="mock_score"),
+    path("mock-interviews/<uuid:public_id>/share/", views_mock.mock_share, name="mock_share"),
+    path(
+        "candidates/<uuid:public_id>/mock-interviews/",
+        views_mock.mock_coach_list,
+        name="mock_coach_list",
+    ),
 ]

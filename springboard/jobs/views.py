@@ -41,6 +41,7 @@ from springboard.jobs.forms import (
     VacancyForm,
     VacancyImportForm,
 )
+from springboard.jobs.mock_reads import mock_view, shared_mocks_of
 from springboard.jobs.models import Application, Offer, Status
 from springboard.jobs.preparation import KINDS, question_bank, star_stories
 from springboard.lib.errors import DomainError
@@ -411,6 +412,10 @@ def interview(request: HttpRequest, agency_slug: str, public_id: UUID) -> HttpRe
             "form": form,
             "bank": [(KINDS[kind], questions) for kind, questions in bank.items()],
             "stories": star_stories(viewer),
+            "mock_views": [
+                mock_view(m, reader_lang(get_language() or "en"))
+                for m in shared_mocks_of(viewer).filter(interview=found)
+            ],
         },
     )
 

@@ -216,27 +216,6 @@ class MessageDraft(models.Model):
         return f"{self.contact_id} {self.language}"
 
 
-class NetworkShare(models.Model):
-    """The candidate's recorded choice to show their network to their coaches; withdrawing it
-    keeps the row (when it was shared and withdrawn) and hides the network again at once."""
-
-    owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    shared_at = models.DateTimeField(auto_now_add=True)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=("owner",),
-                condition=Q(withdrawn_at__isnull=True),
-                name="network_share_one_active",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.owner_id} {self.shared_at}"
-
-
 class ActivityKind(models.TextChoices):
     APPLICATION = "application", _("Application sent")
     UNSOLICITED = "unsolicited", _("Unsolicited application")

@@ -16,9 +16,10 @@ from springboard.network.models import (
     Interaction,
     LoggedActivity,
     MessageDraft,
-    NetworkShare,
     Strength,
 )
+from springboard.privacy.consents.selectors import consent_for, events_of, has_consent
+from springboard.privacy.models.consents import Consent, ConsentEvent, ConsentPurpose
 from springboard.privacy.services import audit_record
 from springboard.tenancy.models import Membership
 
@@ -153,12 +154,18 @@ def introducers(owner: Membership, company: str) -> list[Contact]:
     )
 
 
-def active_share(owner: Membership) -> NetworkShare | None:
-    return NetworkShare.objects.filter(owner=owner, withdrawn_at__isnull=True).first()
+def share_consent(owner: Membership) -> Consent | None:
+    """The candidate's consent to show their network to their coaches (None: never asked)."""
+    return consent_for(owner, ConsentPurpose.SHARE_NETWORK)
 
 
-def shares_of(owner: Membership) -> list[NetworkShare]:
-    return list(NetworkShare.objects.filter(owner=owner).order_by("-shared_at")[:20])
+def share_history(consent: Consent | None) -> list[ConsentEvent]:
+    """The newest changes of the share consent, for the candidate's sharing page."""
+    return list(events_of(consent)[:20]) if consent is not None else []
+
+
+def is_shared(owner: Membership) -> bool:
+    return has_consent(owner, ConsentPurpose.SHARE_NETWORK)
 
 
 # How much of a shared network one page shows a coach: the strongest ties, the latest outreach.
@@ -179,7 +186,7 @@ class SharedNetwork:
 def shared_network_for_coach(coach: Membership, candidate: Membership) -> SharedNetwork | None:
     """The candidate's network as their coach sees it, or None while it is not shared. Every
     read of a shared network is audited, naming what was read."""
-    if active_share(candidate) is None:
+    if not is_shared(candidate):
         return None
     audit_record(
         agency=coach.agency,

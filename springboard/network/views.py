@@ -33,6 +33,8 @@ from springboard.network.forms import (
 from springboard.network.importing import ContactFileError
 from springboard.network.models import Circle, Contact, Strength
 from springboard.network.services.plan import network_is_mapped
+from springboard.privacy.consents.wording import wording_of
+from springboard.privacy.models.consents import ConsentPurpose
 from springboard.tenancy.access import current_membership, require
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Cap
@@ -330,7 +332,12 @@ def share(request: HttpRequest, agency_slug: str) -> HttpResponse:
             services.network_share(owner=viewer)
             messages.success(request, _("Your coaches can now see your network."))
         return redirect("network:share", agency_slug=agency_slug)
-    context = {"share": selectors.active_share(viewer), "history": selectors.shares_of(viewer)}
+    consent = selectors.share_consent(viewer)
+    context = {
+        "consent": consent,
+        "history": selectors.share_history(consent),
+        "wording": wording_of(ConsentPurpose.SHARE_NETWORK),
+    }
     return render(request, "network/share.html", context)
 
 

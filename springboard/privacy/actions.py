@@ -96,6 +96,31 @@ ACTION_LABELS: dict[str, Promise] = {
     "coaching.budget_entry": _("Personal budget entry added"),
     "coaching.training_request": _("External training requested"),
     "coaching.training_decide": _("External training request decided"),
+    # API tokens
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+    "api_token.refused": _("API token refused"),
+    # data exports
+    "export.request": _("Data export requested"),
+    "export.request_for_member": _("Data export prepared for a member on request"),
+    "export.download": _("Data export downloaded"),
+    "export.expire": _("Expired data export removed"),
+    "export.operator": _("Data export written by an operator"),
+    "alumni.notice_sent": _("Notice sent that read-only access ends soon"),
+    # consents
+    "consent.grant": _("Consent given"),
+    "consent.withdraw": _("Consent withdrawn"),
+    # erasure and retention
+    "erasure.request": _("Erasure of personal data requested"),
+    "erasure.person": _("Personal data of a person erased"),
+    "erasure.refuse": _("Erasure request refused"),
+    "erasure.retention": _("Personal data erased after the retention period"),
+    "privacy.settings_update": _("Privacy settings changed"),
+    # mock interviews
+    "jobs.mock.create": _("Mock interview created"),
+    "jobs.mock.score": _("Mock interview scores written"),
+    "jobs.mock.share": _("Mock interview shared with the candidate"),
+    "jobs.mock.read": _("Mock interview scores read by a coach"),
 }
 
 # What an event is about: `AuditEvent.target_type` is a model label.
@@ -126,6 +151,11 @@ TARGET_LABELS: dict[str, Promise] = {
     "coaching.workshopmaterial": _("Workshop material"),
     "coaching.budgetentry": _("Personal budget entry"),
     "coaching.trainingrequest": _("External training request"),
+    "privacy.consent": _("Consent"),
+    "privacy.exportjob": _("Data export"),
+    "privacy.erasurerequest": _("Erasure request"),
+    "accounts.apitoken": _("API token"),
+    "jobs.mockinterview": _("Mock interview"),
 }
 
 

@@ -1,138 +1,76 @@
-"""Which models hold personal data, and what export, erasure and retention do with them.
-
-Every app that stores something about a person declares each such model once, in its own
-`personal_data.py` (found and imported when the privacy app is ready): either `personal_data(...)`
-(where the rows of one person are, under which export file, under which retention kind, and
-whether erasure deletes or anonymises them) or `out_of_scope(...)` with the reason. A test walks
-the model graph and fails on any model that can reach a person but has neither, so a new model
-cannot be forgotten by the export, the erasure or the retention job.
-
-The person is a `tenancy.Membership`: what an agency holds about someone is held per agency, so
-exporting or erasing in one agency never reads or touches what another agency holds.
-"""
+"""Personal data held by the privacy app: the audit log, exports and erasure requests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from django.db.models import Model, QuerySet
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class RetentionKind(models.TextChoices):
-    """Kinds of record an agency sets a retention period for (days after the last programme)."""
-
-    ACCOUNT = "account", _("Account and enrolment")
-    PROFILE = "profile", _("Competence profile")
-    ASSESSMENTS = "assessments", _("Tests and questionnaires")
-    CVS = "cvs", _("CVs and letters")
-    JOB_SEARCH = "job_search", _("Applications and job search")
-    NETWORK = "network", _("Network")
-    COACHING = "coaching", _("Coaching sessions and notes")
-    PLAN = "plan", _("Programme plan and activity")
-    WELLBEING = "wellbeing", _("Wellbeing check-ins")
-    OUTCOMES = "outcomes", _("Outcomes and aftercare")
-    CONSENTS = "consents", _("Consents")
-    AUDIT = "audit", _("Audit log")
+from springboard.privacy.declarations import RetentionKind, personal_data
+from springboard.privacy.models import AlumniNotice, AuditEvent, ErasureRequest, ExportJob
+from springboard.privacy.models.consents import Consent, ConsentEvent
 
 
-OnErase = Literal["delete", "anonymise", "keep"]
-# Rows of one person in one agency: a path from the model to its `tenancy.Membership`
-# ("profile__membership"; "" for Membership itself), or a function returning them.
-Subject = str | Callable[[models.Model], models.QuerySet[Any]]
-
-
-@dataclass(frozen=True)
-class PersonalData:
-    model: type[models.Model]
-    subject: Subject
-    export_as: str  # file stem in the export ZIP: "profile" → profile.json
-    retention: RetentionKind
-    # delete: rows go; anonymise: rows stay (employer reports count them) with `anonymise`
-    # applied; keep: rows stay as they are (only with a reason, e.g. the erasure record itself).
-    on_erase: OnErase = "delete"
-    anonymise: Mapping[str, Any] = field(default_factory=dict)
-    files: tuple[str, ...] = ()  # FileFields whose files go into the export and go on erasure
-    exclude: tuple[str, ...] = ()  # fields never exported (secrets, internal keys)
-    reason: str = ""  # why `keep` (required then)
-
-    def rows(self, membership: models.Model) -> models.QuerySet[Any]:
-        """This person's rows in this model (one agency: the membership's)."""
-        if callable(self.subject):
-            return self.subject(membership)
-        if self.subject == "":
-            return self.model._default_manager.filter(pk=membership.pk)
-        return self.model._default_manager.filter(**{self.subject: membership})
-
-
-@dataclass(frozen=True)
-class OutOfScope:
-    model: type[models.Model]
-    reason: str
-
-
-_registry: dict[type[models.Model], PersonalData | OutOfScope] = {}
-
-
-def personal_data(
-    model: type[models.Model],
-    *,
-    subject: Subject,
-    export_as: str,
-    retention: RetentionKind,
-    on_erase: OnErase = "delete",
-    anonymise: Mapping[str, Any] | None = None,
-    files: tuple[str, ...] = (),
-    exclude: tuple[str, ...] = (),
-    reason: str = "",
-) -> None:
-    """Declare that `model` holds personal data of the person reached through `subject`."""
-    if on_erase == "anonymise" and not anonymise:
-        raise ValueError(f"{model._meta.label}: anonymise needs the fields to overwrite")
-    if on_erase == "keep" and not reason:
-        raise ValueError(f"{model._meta.label}: keeping rows on erasure needs a reason")
-    _register(
-        PersonalData(
-            model=model,
-            subject=subject,
-            export_as=export_as,
-            retention=retention,
-            on_erase=on_erase,
-            anonymise=dict(anonymise or {}),
-            files=files,
-            exclude=exclude,
-            reason=reason,
-        )
+def _events_by(membership: Model) -> QuerySet[AuditEvent]:
+    # What the person did in this agency. What others did to their data is found by
+    # `selectors.events_about` (by target), which the export adds to audit.json as well.
+    return AuditEvent.objects.filter(
+        agency__memberships=membership.pk, actor__memberships=membership.pk
     )
 
 
-def out_of_scope(model: type[models.Model], reason: str) -> None:
-    """Declare that `model` holds no personal data to export or erase, and why."""
-    if not reason.strip():
-        raise ValueError(f"{model._meta.label}: out of scope needs a reason")
-    _register(OutOfScope(model=model, reason=reason))
-
-
-def _register(entry: PersonalData | OutOfScope) -> None:
-    existing = _registry.get(entry.model)
-    if existing is not None and existing != entry:
-        raise ValueError(f"{entry.model._meta.label} is declared twice")
-    _registry[entry.model] = entry
-
-
-def declarations() -> list[PersonalData]:
-    """Every personal-data declaration, in a stable order (app label, model name)."""
-    return sorted(
-        (d for d in _registry.values() if isinstance(d, PersonalData)),
-        key=lambda d: d.model._meta.label,
-    )
-
-
-def declaration_for(model: type[models.Model]) -> PersonalData | OutOfScope | None:
-    return _registry.get(model)
-
-
-def declared_models() -> set[type[models.Model]]:
-    return set(_registry)
+personal_data(
+    AuditEvent,
+    subject=_events_by,
+    export_as="audit",
+    retention=RetentionKind.AUDIT,
+    on_erase="keep",
+    reason=(
+        "the audit log is the agency's proof of who did what with personal data; the retention "
+        "job removes events after the audit retention period"
+    ),
+    # Event details may quote other people's records; the export says when, who and what.
+    exclude=("data", "request_id", "target_id"),
+)
+personal_data(
+    ExportJob,
+    subject="membership",
+    export_as="requests",
+    retention=RetentionKind.ACCOUNT,
+    # The ZIPs of earlier exports are copies of this data: removed with the rows, not exported
+    # again (springboard/privacy/exports/builder.py skips them).
+    files=("file",),
+)
+personal_data(
+    ErasureRequest,
+    subject="membership",
+    export_as="requests",
+    retention=RetentionKind.ACCOUNT,
+    # The admin's explanation of a refusal may quote the person; the record itself stays.
+    on_erase="anonymise",
+    anonymise={"refusal_text": ""},
+    reason=(
+        "the record of a request and of what was erased is the agency's proof that it answered; "
+        "it holds counts of rows, no personal data"
+    ),
+)
+personal_data(
+    Consent,
+    subject="membership",
+    export_as="consents",
+    retention=RetentionKind.CONSENTS,
+    on_erase="delete",
+)
+personal_data(
+    ConsentEvent,
+    subject="consent__membership",
+    export_as="consents",
+    retention=RetentionKind.CONSENTS,
+    on_erase="delete",
+)
+personal_data(
+    AlumniNotice,
+    subject="membership",
+    # When the person was told their read-only access ends: part of their account's history.
+    export_as="account",
+    retention=RetentionKind.ACCOUNT,
+    on_erase="delete",
+)

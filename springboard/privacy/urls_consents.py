@@ -1,4 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from springboard.privacy.consents import views
 
 app_name = "consents"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<uuid:public_id>/grant/", views.grant, name="grant"),
+    path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
+]

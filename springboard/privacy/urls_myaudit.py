@@ -1,4 +1,6 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from springboard.privacy import views
 
 app_name = "myaudit"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.my_data_log, name="log")]

@@ -7,14 +7,24 @@ a programme the viewer may see can answer 403 for a capability their role lacks.
 
 from __future__ import annotations
 
+import datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from springboard.programmes.models import BulkStart, PlanItem, Programme, ProgrammeTemplate
+from springboard.programmes.models import (
+    BulkStart,
+    PlanItem,
+    Programme,
+    ProgrammeStatus,
+    ProgrammeTemplate,
+)
 from springboard.programmes.selectors import programmes_visible_to, templates_of
 from springboard.tenancy.access import current_membership
+from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Cap
 
 
@@ -67,3 +77,30 @@ def get_bulk_start(request: HttpRequest, public_id: UUID, *, need: Cap) -> BulkS
     if not viewer.has(need):
         raise PermissionDenied
     return bulk
+
+
+def closed_programme_ends(candidates: QuerySet[Membership]) -> dict[int, datetime.date]:
+    """For each of `candidates` whose programmes have all closed (at least one): the day the
+    last one closed (its closing status change; the planned end for one closed without a
+    recorded change). Candidates with a running programme, or none, are not in the answer:
+    alumni access (privacy/alumni.py) starts from this day. One query."""
+    rows = (
+        Programme.objects.filter(candidate__in=candidates)
+        .order_by()
+        .values("candidate_id")
+        .annotate(
+            still_open=Count("pk", filter=~Q(status=ProgrammeStatus.CLOSED), distinct=True),
+            closed_at=Max(
+                "transitions__created_at",
+                filter=Q(transitions__to_status=ProgrammeStatus.CLOSED),
+            ),
+            planned_end=Max("planned_end_date"),
+        )
+        .filter(still_open=0)
+    )
+    return {
+        row["candidate_id"]: (
+            timezone.localdate(row["closed_at"]) if row["closed_at"] else row["planned_end"]
+        )
+        for row in rows
+    }

@@ -2,8 +2,9 @@
 wellbeing check-ins and reminders.
 
 Field audiences: a programme, its intake and plan are seen by the candidate themself, the
-coaches assigned to it and the agency's admins. Wellbeing consent and check-ins are seen by the
-candidate and the assigned coaches only — never by admins or employer contacts, never in an
+coaches assigned to it and the agency's admins. Wellbeing check-ins (asked for under the
+candidate's wellbeing consent, `springboard.privacy.consents`) are seen by the candidate and the
+assigned coaches only — never by admins or employer contacts, never in an
 aggregate (`selectors.py` enforces this; `tests/test_programmes_wellbeing.py` checks it).
 """
 
@@ -441,29 +442,6 @@ class ActivityEntry(models.Model):
         return str(data.get("title") or "")
 
 
-class WellbeingConsent(models.Model):
-    """Explicit consent to wellbeing check-ins (health data); one open consent at a time."""
-
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="wellbeing_consents"
-    )
-    given_at = models.DateTimeField()
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("-given_at",)
-        constraints: ClassVar = [
-            models.UniqueConstraint(
-                fields=("programme",),
-                condition=Q(withdrawn_at__isnull=True),
-                name="wellbeing_one_open_consent",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Consent of {self.programme_id}"
-
-
 LOW_WELLBEING_SCORE = 2
 
 
@@ -472,7 +450,11 @@ class WellbeingCheckIn(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="wellbeing_checkins"
     )
-    consent = models.ForeignKey(WellbeingConsent, on_delete=models.PROTECT, related_name="+")
+    # Check-ins exist only under the candidate's wellbeing consent (`privacy.Consent`):
+    # withdrawing it deletes them.
+    consent = models.ForeignKey(
+        "privacy.Consent", on_delete=models.CASCADE, related_name="wellbeing_checkins"
+    )
     week = models.DateField(help_text="The Monday of the week the check-in is for.")
     mood = models.PositiveSmallIntegerField(
         _("mood"), validators=[MinValueValidator(1), MaxValueValidator(5)]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from springboard.employers.consents import employer_may_see_status
 from springboard.employers.models import Cohort, Engagement, Enrolment, ReportingLevel
 from springboard.programmes.models import ProgrammeStatus
 from springboard.tenancy.models import Membership
@@ -252,11 +253,12 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
     known: dict[tuple[int, int | None], dict[str, int]] = {}
     grouped = (
         Enrolment.objects.filter(engagement__in=engagements)
+        .alias(named=employer_may_see_status())
         .values("engagement_id", "cohort_id")
         .annotate(
             **{key: Count("pk", filter=condition) for key, _label, condition in STATUS_COLUMNS},
             **{
-                f"shared_{key}": Count("pk", filter=condition & Q(employer_may_see_status=True))
+                f"shared_{key}": Count("pk", filter=condition & Q(named=True))
                 for key, _label, condition in STATUS_COLUMNS
             },
         )
@@ -268,10 +270,13 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
         counts[group] = {key: int(row[key]) for key in ENROLMENT_STATUSES}  # type: ignore[literal-required]
         known[group] = {key: int(row[f"shared_{key}"]) for key in ENROLMENT_STATUSES}  # type: ignore[literal-required]
     consented: dict[int, list[tuple[str, str]]] = {e.pk: [] for e in engagements}
-    shared = Enrolment.objects.filter(
-        engagement__in=[e for e in engagements if e.reporting_level == "consented_status"],
-        employer_may_see_status=True,
-    ).select_related("candidate__user", "programme")
+    shared = (
+        Enrolment.objects.filter(
+            engagement__in=[e for e in engagements if e.reporting_level == "consented_status"]
+        )
+        .filter(employer_may_see_status())
+        .select_related("candidate__user", "programme")
+    )
     for enrolment in shared.order_by("candidate__full_name"):
         programme = getattr(enrolment, "programme", None)
         status = status_of(programme.status if programme is not None else None)

@@ -28,6 +28,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from springboard.employers.models import Cohort, Engagement, Enrolment
+from springboard.privacy.consents.selectors import consents_of, granted_consent
+from springboard.privacy.models.consents import Consent, ConsentPurpose
 from springboard.privacy.services import audit_record
 from springboard.programmes.models import (
     RUNNING_STATUSES,
@@ -42,7 +44,6 @@ from springboard.programmes.models import (
     ProgrammeTemplate,
     ProgrammeTemplateVersion,
     WellbeingCheckIn,
-    WellbeingConsent,
 )
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Cap, Role
@@ -295,8 +296,23 @@ def current_programme_of(candidate: Membership) -> Programme | None:
     return running or programmes.first()
 
 
-def active_consent(programme: Programme) -> WellbeingConsent | None:
-    return WellbeingConsent.objects.filter(programme=programme, withdrawn_at__isnull=True).first()
+def active_consent(programme: Programme) -> Consent | None:
+    """The candidate's wellbeing consent for this programme while it is granted."""
+    return granted_consent(programme.candidate, ConsentPurpose.WELLBEING, programme.public_id)
+
+
+def candidate_consents_for(programme: Programme, viewer: Membership) -> list[Consent]:
+    """The candidate's consents as staff on this programme see them (read-only): whether the
+    network is shared and status shown to the employer; the wellbeing consent of this programme
+    only for those who may see check-ins (never admins: it reveals a health-data choice)."""
+    shown = []
+    for consent in consents_of(programme.candidate):
+        if consent.purpose == ConsentPurpose.WELLBEING and not (
+            viewer.has(Cap.VIEW_WELLBEING) and consent.scope == programme.public_id
+        ):
+            continue
+        shown.append(consent)
+    return shown
 
 
 def wellbeing_checkins_for(

@@ -67,6 +67,7 @@ TOOLS: dict[str, Tool] = {
     ),
     "workshops": Tool(_("Workshops and modules"), _("Open the workshops"), "coaching:workshops"),
     "network": Tool(_("Network"), _("Open your network"), "network:contacts"),
+    "mock-interviews": Tool(_("Mock interviews"), _("Open your mock interviews"), "jobs:mock_list"),
 }
 
 TOOL_KEYS = frozenset(TOOLS)
@@ -96,6 +97,7 @@ CANDIDATE_WORK_PAGES: tuple[tuple[Any, str, str, str], ...] = (
     (_("Personal budget"), "coaching:budget", "programme_id", "programme"),
     (_("CVs and letters"), "cvs:coach_list", "programme_id", "programme"),
     (_("Job search"), "jobs:candidate_pipeline", "public_id", "candidate"),
+    (_("Mock interviews"), "jobs:mock_coach_list", "public_id", "candidate"),
 )
 
 

@@ -140,6 +140,8 @@ def _detail_context(request: HttpRequest, programme: Programme) -> dict[str, Any
         context["transition_form"] = TransitionForm(current=programme.status)
     if viewer.has(Cap.VIEW_WELLBEING):
         context["checkins"] = selectors.wellbeing_checkins_for(programme, viewer)
+    if viewer.has(Cap.VIEW_CASELOAD):
+        context["candidate_consents"] = selectors.candidate_consents_for(programme, viewer)
     if viewer.has(Cap.REVIEW_CANDIDATE_WORK):
         context["work_links"] = candidate_work_links(
             programme.agency.slug, programme.public_id, programme.candidate.public_id

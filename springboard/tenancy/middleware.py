@@ -5,7 +5,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from springboard.privacy.alumni import alumni_gate
 from springboard.tenancy.models import Agency, Membership
+from springboard.tenancy.roles import Role
 
 TENANT_URL_KWARG = "agency_slug"
 
@@ -25,6 +27,7 @@ class TenantMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.agency = None  # type: ignore[attr-defined]
         request.membership = None  # type: ignore[attr-defined]
+        request.alumni = None  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def process_view(
@@ -55,5 +58,10 @@ class TenantMiddleware:
         if membership is None:
             raise Http404
         membership.agency = agency
+        if membership.role == Role.CANDIDATE:
+            # After the programme: read-only, then no access (privacy/alumni.py).
+            refused = alumni_gate(request, membership)
+            if refused is not None:
+                return refused
         request.membership = membership  # type: ignore[attr-defined]
         return None

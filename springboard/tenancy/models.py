@@ -84,6 +84,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Set when this agency erased the person: the account may live on in another agency, so its
+    # address must no longer stand in for the name here.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
@@ -110,6 +113,8 @@ class Membership(models.Model):
     @property
     def display_name(self) -> str:
         """The name this agency holds, else the address: never another agency's name."""
+        if self.erased_at is not None:
+            return str(_("Erased person"))
         return self.full_name or self.user.email
 
     @property

@@ -93,7 +93,6 @@ def write_rows(
             "candidate",
             *ENROLMENT_FIELDS,
             "source_fingerprint",
-            "employer_may_see_status",
             "created_at",
             "updated_at",
         ),
@@ -106,7 +105,6 @@ def write_rows(
                 membership_ids[user_ids[row.email]],
                 *(getattr(row, k) for k in ENROLMENT_FIELDS),
                 row.fingerprint,
-                False,
                 now,
                 now,
             )

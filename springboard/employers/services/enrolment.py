@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from springboard.accounts.models import Invitation
 from springboard.accounts.services import Invitee, candidate_invitations_ensure
 from springboard.accounts.tasks import send_invitation_emails
+from springboard.employers.consents import PURPOSE as NAMED_REPORTING
+from springboard.employers.consents import scope_label
 from springboard.employers.importing.fields import FIELDS
 from springboard.employers.importing.reading import (
     table_from_values,
@@ -28,6 +30,7 @@ from springboard.employers.models import (
 )
 from springboard.employers.selectors import existing_people
 from springboard.lib.errors import DomainError
+from springboard.privacy.consents import services as consents
 from springboard.privacy.services import audit_record
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import Role
@@ -78,15 +81,16 @@ def enrolment_set_employer_consent(
 ) -> Enrolment:
     if enrolment.candidate_id != actor.pk:
         raise DomainError(_("Only the candidate can give this consent."))
-    enrolment.employer_may_see_status = allowed
-    enrolment.save(update_fields=["employer_may_see_status", "updated_at"])
-    audit_record(
-        agency=enrolment.agency,
-        actor=actor.user,
-        action="enrolment.employer_consent",
-        target=enrolment,
-        data={"allowed": allowed},
-    )
+    # The consent service records the change in the consent's history and the audit log.
+    if allowed:
+        consents.grant(
+            actor=actor,
+            purpose=NAMED_REPORTING,
+            scope=enrolment.public_id,
+            scope_label=scope_label(enrolment),
+        )
+    else:
+        consents.withdraw(actor=actor, purpose=NAMED_REPORTING, scope=enrolment.public_id)
     return enrolment
 
 

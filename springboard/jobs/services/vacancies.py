@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,6 +15,7 @@ from springboard.jobs import tasks
 from springboard.jobs.importing import Posting, Rejection, UnreadableFile, read_feed
 from springboard.jobs.models import Vacancy, VacancySource
 from springboard.jobs.services.enrichment import bump_generation, enrich
+from springboard.lib.bulk import ids_by, insert_rows, random_uuid_hexes
 from springboard.tenancy.models import Agency, Membership
 
 BATCH = 1000
@@ -72,13 +74,17 @@ def vacancies_import(
     scope = Vacancy.objects.filter(agency=agency, owner=owner)
     now = timezone.now()
     with transaction.atomic():
-        by_key: dict[str, Vacancy] = {}
+        # Postings seen before: only their id and hash are read (and locked); an update
+        # writes the imported fields by id, so the rest of the row (skills) is not loaded.
+        known: dict[str, tuple[int, str]] = {}
         keys = list({p.source_key for p, _ in read})
         for start in range(0, len(keys), BATCH):
-            for vacancy in scope.filter(
-                source_key__in=keys[start : start + BATCH]
-            ).select_for_update():
-                by_key[vacancy.source_key] = vacancy
+            rows = (
+                scope.filter(source_key__in=keys[start : start + BATCH])
+                .select_for_update()
+                .values_list("source_key", "pk", "content_hash")
+            )
+            known.update((key, (pk, digest)) for key, pk, digest in rows)
         dup_keys = list({p.duplicate_key for p, _ in read})
         taken: set[str] = set()
         for start in range(0, len(dup_keys), BATCH):
@@ -87,54 +93,43 @@ def vacancies_import(
                     "duplicate_key", flat=True
                 )
             )
-        created: list[Vacancy] = []
-        changed: dict[int, Vacancy] = {}
+        # A posting twice in one import: the later copy replaces the earlier (new or updated).
+        created: dict[str, tuple[Posting, VacancySource]] = {}
+        changed: dict[int, Posting] = {}
         for posting, source in read:
-            known = by_key.get(posting.source_key)
-            if known is not None:
-                if known.content_hash == posting.content_hash:
+            key = posting.source_key
+            if key in created:
+                if created[key][0].content_hash == posting.content_hash:
+                    summary.unchanged += 1
+                else:
+                    created[key] = (posting, created[key][1])
+                    summary.updated += 1
+                continue
+            if key in known:
+                pk, digest = known[key]
+                if digest == posting.content_hash:
                     summary.unchanged += 1
                     continue
-                for name, value in posting.model_fields().items():
-                    setattr(known, name, value)
-                known.duplicate_key = posting.duplicate_key
-                known.content_hash = posting.content_hash
-                known.updated_at = now
-                if known.pk is not None:
-                    changed[known.pk] = known
+                changed[pk] = posting
+                known[key] = (pk, posting.content_hash)
                 summary.updated += 1
                 continue
             if posting.duplicate_key in taken:
                 summary.duplicates += 1
                 continue
-            vacancy = Vacancy(
-                agency=agency,
-                owner=owner,
-                source=source,
-                source_key=posting.source_key,
-                duplicate_key=posting.duplicate_key,
-                content_hash=posting.content_hash,
-                **posting.model_fields(),
-            )
-            created.append(vacancy)
-            by_key[posting.source_key] = vacancy
+            created[key] = (posting, source)
             taken.add(posting.duplicate_key)
-        Vacancy.objects.bulk_create(created, batch_size=BATCH)
-        summary.created = len(created)
+        new_ids = _insert(agency, owner, list(created.values()), now)
+        summary.created = len(new_ids)
         if changed:
             Vacancy.objects.bulk_update(
-                list(changed.values()),
-                [
-                    *Posting("", "").model_fields(),
-                    "duplicate_key",
-                    "content_hash",
-                    "updated_at",
-                ],
+                [_updated(pk, posting, now) for pk, posting in changed.items()],
+                [*IMPORTED_FIELDS, "duplicate_key", "content_hash", "updated_at"],
                 batch_size=BATCH,
             )
         if owner is None and (created or changed):
             bump_generation(agency.pk)
-        written = [v.pk for v in created] + list(changed)
+        written = new_ids + list(changed)
         for start in range(0, len(written), BATCH):
             transaction.on_commit(
                 partial(
@@ -144,6 +139,73 @@ def vacancies_import(
                 )
             )
     return summary
+
+
+IMPORTED_FIELDS = tuple(Posting("", "").model_fields())
+INSERTED_COLUMNS = (
+    "public_id",
+    "agency",
+    "owner",
+    "source",
+    "source_key",
+    "duplicate_key",
+    "content_hash",
+    "skill_uris",
+    "occupation_uri",
+    "created_at",
+    "updated_at",
+    *IMPORTED_FIELDS,
+)
+
+
+def _insert(
+    agency: Agency,
+    owner: Membership | None,
+    postings: list[tuple[Posting, VacancySource]],
+    now: datetime.datetime,
+) -> list[int]:
+    """New vacancies as plain rows (COPY on PostgreSQL: building and preparing a model
+    instance per row was most of an import's time); their ids, in the order given."""
+    if not postings:
+        return []
+    owner_id = None if owner is None else owner.pk
+    insert_rows(
+        Vacancy,
+        INSERTED_COLUMNS,
+        (
+            (
+                public_id,
+                agency.pk,
+                owner_id,
+                source,
+                posting.source_key,
+                posting.duplicate_key,
+                posting.content_hash,
+                [],
+                "",
+                now,
+                now,
+                *posting.model_fields().values(),
+            )
+            for public_id, (posting, source) in zip(
+                random_uuid_hexes(len(postings)), postings, strict=True
+            )
+        ),
+    )
+    keys = [posting.source_key for posting, _ in postings]
+    ids = ids_by(Vacancy, "source_key", keys, agency=agency, owner=owner)
+    return [ids[key] for key in keys]
+
+
+def _updated(pk: int, posting: Posting, now: datetime.datetime) -> Vacancy:
+    """The row `bulk_update` writes for a changed posting (only the imported fields)."""
+    return Vacancy(
+        pk=pk,
+        duplicate_key=posting.duplicate_key,
+        content_hash=posting.content_hash,
+        updated_at=now,
+        **posting.model_fields(),
+    )
 
 
 def vacancy_create(*, agency: Agency, owner: Membership | None, posting: Posting) -> Vacancy:

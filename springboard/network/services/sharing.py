@@ -1,32 +1,17 @@
-"""The candidate's choice to show their network to their coaches, and its withdrawal."""
+"""The candidate's choice to show their network to their coaches, and its withdrawal: a consent
+in the one consent model (`springboard.privacy.consents`), which records and audits it."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
-
-from springboard.network.models import NetworkShare
-from springboard.privacy.services import audit_record
+from springboard.privacy.consents import services as consents
+from springboard.privacy.models.consents import Consent, ConsentPurpose
 from springboard.tenancy.models import Membership
 
 
-@transaction.atomic
-def network_share(*, owner: Membership) -> NetworkShare:
-    current = NetworkShare.objects.filter(owner=owner, withdrawn_at__isnull=True).first()
-    if current is not None:
-        return current
-    share = NetworkShare.objects.create(owner=owner)
-    audit_record(agency=owner.agency, actor=owner.user, action="network.share", target=owner)
-    return share
+def network_share(*, owner: Membership) -> Consent:
+    return consents.grant(actor=owner, purpose=ConsentPurpose.SHARE_NETWORK)
 
 
-@transaction.atomic
 def network_share_withdraw(*, owner: Membership) -> bool:
-    withdrawn = NetworkShare.objects.filter(owner=owner, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
-    if withdrawn:
-        audit_record(
-            agency=owner.agency, actor=owner.user, action="network.share_withdraw", target=owner
-        )
-    return bool(withdrawn)
+    """Stop sharing at once; False if the network was not shared."""
+    return consents.withdraw(actor=owner, purpose=ConsentPurpose.SHARE_NETWORK) is not None

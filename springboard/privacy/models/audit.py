@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         indexes: ClassVar = [
             models.Index(fields=("agency", "-created_at")),
             models.Index(fields=("agency", "action")),
+            # "Who looked at my data" and the admin's search by person look events up by target.
+            models.Index(fields=("agency", "target_type", "target_id")),
         ]
 
     def __str__(self) -> str:
@@ -63,7 +65,7 @@ class PrivacySettings(models.Model):
         validators=[MaxValueValidator(120)],
     )
     # Days after the person's last programme ends that each kind of record is kept,
-    # keyed by `personal_data.RetentionKind`; a kind not listed uses DEFAULT_RETENTION_DAYS.
+    # keyed by `declarations.RetentionKind`; a kind not listed uses DEFAULT_RETENTION_DAYS.
     retention_days = models.JSONField(_("retention (days) per kind of record"), default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,7 +12,10 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef
 
+from springboard.privacy.consents.selectors import consented
+from springboard.privacy.models.consents import ConsentPurpose
 from springboard.programmes.models import (
     RUNNING_STATUSES,
     PlanItem,
@@ -69,8 +72,13 @@ def reminders_enqueue(*, today: datetime.date) -> int:
         Programme.objects.filter(
             status__in=RUNNING_STATUSES - {S.PAUSED},
             candidate__is_active=True,
-            wellbeing_consents__withdrawn_at__isnull=True,
-            wellbeing_consents__isnull=False,
+        )
+        .filter(
+            consented(
+                ConsentPurpose.WELLBEING,
+                membership=OuterRef("candidate"),
+                scope=OuterRef("public_id"),
+            )
         )
         .exclude(wellbeing_checkins__week=week)
         .values_list("public_id", "pk", "candidate__user_id", "start_date")

@@ -1,4 +1,5 @@
-"""Wellbeing: the candidate's explicit consent (health data) and the weekly check-ins."""
+"""Wellbeing: the candidate's explicit consent (health data, asked through the one consent
+model of `springboard.privacy.consents`) and the weekly check-ins."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from springboard.lib.errors import DomainError
-from springboard.privacy.services import audit_record
+from springboard.privacy.consents import services as consents
+from springboard.privacy.models.consents import Consent, ConsentPurpose
 from springboard.programmes.models import (
     LOW_WELLBEING_SCORE,
     ActivityKind,
     Programme,
     WellbeingCheckIn,
-    WellbeingConsent,
 )
 from springboard.programmes.services.activity import log_activity
 from springboard.tenancy.models import Membership
@@ -26,44 +27,24 @@ def _require_candidate(programme: Programme, actor: Membership) -> None:
         raise DomainError(_("Only the candidate can do this."))
 
 
-@transaction.atomic
-def wellbeing_consent_give(*, programme: Programme, actor: Membership) -> WellbeingConsent:
+def wellbeing_consent_give(*, programme: Programme, actor: Membership) -> Consent:
+    """The candidate's consent to check-ins for this programme (the one consent model)."""
     _require_candidate(programme, actor)
-    existing = WellbeingConsent.objects.filter(
-        programme=programme, withdrawn_at__isnull=True
-    ).first()
-    if existing is not None:
-        return existing
-    consent = WellbeingConsent.objects.create(programme=programme, given_at=timezone.now())
-    audit_record(
-        agency=actor.agency, actor=actor.user, action="wellbeing.consent_give", target=programme
+    return consents.grant(
+        actor=actor,
+        purpose=ConsentPurpose.WELLBEING,
+        scope=programme.public_id,
+        scope_label=programme.template_version.name,
     )
-    return consent
 
 
-@transaction.atomic
 def wellbeing_consent_withdraw(*, programme: Programme, actor: Membership) -> int:
-    """Withdraw consent and erase the answers given under it; returns how many were erased."""
+    """Withdraw consent: the check-ins held under it are deleted; returns how many."""
     _require_candidate(programme, actor)
-    consents = list(
-        WellbeingConsent.objects.select_for_update().filter(
-            programme=programme, withdrawn_at__isnull=True
-        )
+    erased = consents.withdraw(
+        actor=actor, purpose=ConsentPurpose.WELLBEING, scope=programme.public_id
     )
-    if not consents:
-        return 0
-    erased, _detail = WellbeingCheckIn.objects.filter(programme=programme).delete()
-    WellbeingConsent.objects.filter(pk__in=[c.pk for c in consents]).update(
-        withdrawn_at=timezone.now()
-    )
-    audit_record(
-        agency=actor.agency,
-        actor=actor.user,
-        action="wellbeing.consent_withdraw",
-        target=programme,
-        data={"erased_checkins": erased},
-    )
-    return erased
+    return erased or 0
 
 
 def week_of(day: datetime.date) -> datetime.date:
@@ -81,9 +62,18 @@ def wellbeing_checkin_submit(
     comment: str,
 ) -> WellbeingCheckIn:
     _require_candidate(programme, actor)
-    consent = WellbeingConsent.objects.filter(
-        programme=programme, withdrawn_at__isnull=True
-    ).first()
+    # Locked: a withdrawal running now either finished first (no consent here) or waits and then
+    # deletes this check-in with the others.
+    consent = (
+        Consent.objects.select_for_update()
+        .filter(
+            membership=actor,
+            purpose=ConsentPurpose.WELLBEING,
+            scope=programme.public_id,
+            granted=True,
+        )
+        .first()
+    )
     if consent is None:
         raise DomainError(_("Give your consent before the first check-in."))
     week = week_of(timezone.localdate())
