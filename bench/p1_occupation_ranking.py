@@ -33,6 +33,9 @@ from bench.common import Row, percentile, row, time_each, write_json
 from springboard.matching.esco_files import (
     OCCUPATION_MARKER,
     Label,
+    discover,
+    iter_occupations,
+    latest,
     melo_sets_from_dir,
     occupation_labels_from_dir,
 )
@@ -161,10 +164,12 @@ def evaluate(results: Sequence[Sequence[Ranked]], queries: Sequence[Query]) -> d
     return {"mrr": sum(rr) / n, "recall_at_10": hit10 / n}
 
 
-def devset(labels: list[Label], per_lang: int) -> dict[str, dict[str, float]]:
+def devset(
+    labels: list[Label], per_lang: int, codes: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
     """Noise robustness per language and split ("dev" half for tuning, "test" held out)."""
     index, queries = holdout_split(labels, per_lang)
-    ours = OccupationRanker(index)
+    ours = OccupationRanker(index, concept_codes=codes)
     base = CharNgramBaseline(index)
     dev_ids, _ = split_halves([q.qid for q in queries])
     report: dict[str, dict[str, float]] = {}
@@ -184,16 +189,26 @@ def devset(labels: list[Label], per_lang: int) -> dict[str, dict[str, float]]:
     return report
 
 
+def isco_codes(data: Path) -> dict[str, str]:
+    """Occupation URI → ISCO-08 unit group from the newest English ESCO occupations CSV (the
+    reranker's hierarchy features; the Django side has the same codes in its taxonomy)."""
+    newest = latest(discover(data), "occupations", "en")
+    if newest is None:
+        return {}
+    return {c.uri: c.isco_group for c in iter_occupations(newest.path) if c.isco_group}
+
+
 def real_titles(data: Path, quick: bool = False) -> dict[str, dict[str, dict[str, float]]]:
     """Concept-level MRR/success@1/@10 of ours and the baseline on every ``melo_dev`` set,
     for all queries and for the dev and test halves."""
     report: dict[str, dict[str, dict[str, float]]] = {}
+    codes = isco_codes(data)
     for melo in melo_sets_from_dir(data / "melo_dev"):
         queries = [(qid, title) for qid, title in melo.queries if qid in melo.gold]
         if quick:
             queries = queries[::4]
         dev_ids, _ = split_halves([qid for qid, _ in queries])
-        ours = OccupationRanker(melo.labels, occupations_only=False)
+        ours = OccupationRanker(melo.labels, occupations_only=False, concept_codes=codes)
         base = CharNgramBaseline(melo.labels, occupations_only=False)
         titles = [title for _, title in queries]
         gold = [melo.gold[qid] for qid, _ in queries]
@@ -219,8 +234,9 @@ def run(data: Path | None, quick: bool = False) -> list[Row]:
     if data is None:
         return [row(ID, "skipped: no reference data", 0, note="needs ESCO/MELO labels")]
     labels = list(occupation_labels_from_dir(data))
+    codes = isco_codes(data)
     start = time.perf_counter()
-    ours = OccupationRanker(labels)
+    ours = OccupationRanker(labels, concept_codes=codes)
     build_s = time.perf_counter() - start
     base = CharNgramBaseline(labels)
     rng = random.Random(SEED)
@@ -280,7 +296,7 @@ def run(data: Path | None, quick: bool = False) -> list[Row]:
         quality_row["target"] = "≥ baseline + 0.05"
         quality_row["ok"] = bool(mine["mrr"] >= theirs["mrr"] + 0.05)
         rows.append(quality_row)
-    report = devset(labels, 150 if quick else 500)
+    report = devset(labels, 150 if quick else 500, codes)
     write_json(
         "P1_devset.json",
         {"id": "P1_devset", "seed": SEED, "baseline": "char_wb 2-4 TF-IDF", "languages": report},

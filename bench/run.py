@@ -1,8 +1,8 @@
 """Run the benchmarks: ``python -m bench.run [ID ...] [--data PATH] [--quick]``.
 
-Discovers every ``bench/p<N>_*.py`` module (contract in ``bench/__init__.py``), runs all or
-the selected ids, prints one table and writes ``bench/results/<ID>.json``. Exit status 1 when
-a target is missed.
+Discovers every ``bench/p<N>_*.py`` benchmark and ``bench/r<N>_*.py`` reliability drill
+(contract in ``bench/__init__.py``), runs all or the selected ids, prints one table and
+writes ``bench/results/<ID>.json``. Exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from types import ModuleType
 
 from bench.common import Row, format_table, reference_data, write_result
 
-_MODULE = re.compile(r"^p(\d+)_\w+\.py$")
+_MODULE = re.compile(r"^([pr])(\d+)_\w+\.py$")
 
 
 def discover() -> dict[str, ModuleType]:
-    """Benchmark modules by id, in numeric order (P1, P2, …, P10)."""
-    found: list[tuple[int, str]] = []
+    """Benchmark modules (P1, P2, …, P10) and reliability drills (R1, …) by id, in order."""
+    found: list[tuple[str, int, str]] = []
     for path in Path(__file__).parent.iterdir():
         match = _MODULE.match(path.name)
         if match:
-            found.append((int(match.group(1)), path.stem))
+            found.append((match.group(1), int(match.group(2)), path.stem))
     modules: dict[str, ModuleType] = {}
-    for _, name in sorted(found):
+    for _, _, name in sorted(found):
         module = importlib.import_module(f"bench.{name}")
         modules[str(getattr(module, "ID", name.split("_", 1)[0].upper()))] = module
     return modules

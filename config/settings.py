@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -84,8 +85,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_tasks_db",
+    # Staff single sign-on, per agency (accounts/sso/, docs/sso.md).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    # Before django_tasks_db: its `db_worker` command is replaced by core's leased worker.
     "springboard.core",
+    "django_tasks_db",
     "springboard.accounts",
     "springboard.tenancy",
     "springboard.employers",
@@ -156,7 +162,11 @@ DATABASE_URL = os.environ.get(
     "DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'springboard.sqlite3'}"
 )
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+    # Health checks: a kept connection broken by a database restart is replaced at the start of
+    # the next request instead of failing it (R5, docs/reliability.md).
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
@@ -236,6 +246,21 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Springboard"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# --- Staff single sign-on (accounts/sso/, docs/sso.md) ------------------------------------------
+# Identity providers are configured per agency in the database (AgencyIdentityProvider); the adapter
+# turns them into allauth apps. Nobody is signed up by SSO: it signs in existing staff only.
+SOCIALACCOUNT_ADAPTER = "springboard.accounts.sso.adapter.AgencySocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "springboard.accounts.sso.providers.AgencyOIDCProvider"},
+    "saml": {"provider_class": "springboard.accounts.sso.providers.AgencySAMLProvider"},
+}
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # Day-0 invitations are handed out at the notice; people may take weeks before they start.
 CANDIDATE_INVITATION_VALID_DAYS = env_int("CANDIDATE_INVITATION_VALID_DAYS", 60)
@@ -270,8 +295,48 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# --- uploaded and generated files -------------------------------------------------------------
+# CVs, imports, photos, renders and exports, all under `private/` with random names. They have no
+# address: no MEDIA_URL route and no web-server location; a view checks access and streams each
+# one (springboard/lib/stored_files.py). FILE_STORAGE=local keeps them in MEDIA_ROOT, outside
+# STATIC_ROOT; FILE_STORAGE=s3 in a bucket of any S3-compatible store.
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local").strip().lower()
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+if TESTING and "MEDIA_ROOT" not in os.environ:
+    # Tests never write into the checkout's files folder (tests that look set their own).
+    MEDIA_ROOT = Path(tempfile.gettempdir()) / f"springboard-test-media-{os.getpid()}"
+if FILE_STORAGE == "local":
+    MEDIA_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Readable by the app's user and group only.
+        "OPTIONS": {"file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    }
+elif FILE_STORAGE == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET.")
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            # Unset: AWS itself; set for MinIO, Ceph, Garage, a cloud's S3-compatible service.
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Unset: boto3's own chain (instance role, ~/.aws, AWS_* variables).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # Objects are private; any URL would be signed and short-lived, and none is handed out.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "custom_domain": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured("FILE_STORAGE is 'local' (the default) or 's3'.")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -289,7 +354,6 @@ if DEMO_MODE and not TESTING:
     WHITENOISE_AUTOREFRESH = False
 # Source maps are never sent to a browser that does not ask: no need to compress them.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- background work --------------------------------------------------------------------------
 TASKS = {
@@ -301,6 +365,10 @@ TASKS = {
 }
 # /readyz reports the queue stalled when a ready task has waited longer than this for a worker.
 READYZ_MAX_TASK_AGE_MINUTES = env_int("READYZ_MAX_TASK_AGE_MINUTES", 15)
+# A worker renews its lease every quarter of this; a running task whose worker's lease is older
+# is queued again (core/leases.py), at most TASK_MAX_ATTEMPTS claims in all.
+TASK_WORKER_LEASE_SECONDS = env_int("TASK_WORKER_LEASE_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 
 # --- e-mail -----------------------------------------------------------------------------------
 _MAIL_BACKENDS = {

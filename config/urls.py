@@ -7,7 +7,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("language/", core_views.language_switch, name="language_switch"),
-    path("accounts/", include("allauth.urls")),
+    # allauth, with only the social-account URLs that agency SSO uses (accounts/sso/).
+    path("accounts/", include("springboard.accounts.sso.allauth_urls")),
     path("", include("springboard.api.urls")),
     path("agencies/", include("springboard.tenancy.urls_global")),
     path("a/<slug:agency_slug>/", include("springboard.home.urls")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("a/<slug:agency_slug>/privacy/consents/", include("springboard.privacy.urls_consents")),
     path("a/<slug:agency_slug>/privacy/my-data/", include("springboard.privacy.urls_myaudit")),
     path("a/<slug:agency_slug>/tokens/", include("springboard.accounts.urls_tokens")),
+    path("a/<slug:agency_slug>/sso/", include("springboard.accounts.sso.urls")),
     path("a/<slug:agency_slug>/programmes/", include("springboard.programmes.urls")),
     path("a/<slug:agency_slug>/taxonomy/", include("springboard.taxonomy.urls")),
     path("a/<slug:agency_slug>/assessments/", include("springboard.assessments.urls")),

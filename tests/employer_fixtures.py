@@ -81,13 +81,14 @@ def make_cohort(engagement: Engagement, name: str = "Round 1") -> Cohort:
 def make_import(engagement: Engagement) -> Any:
     """An uploaded (not yet checked) two-column file of `engagement`."""
     from springboard.employers.models import EnrolmentImport
+    from springboard.lib.stored_files import save_private
 
     return EnrolmentImport.objects.create(
         agency=engagement.agency,
         engagement=engagement,
         file_name="hr.csv",
         file_kind="csv",
-        content=b"name,email\n",
+        content=save_private("imports", b"name,email\n", extension="csv"),
         content_sha256="0" * 64,
         headers=["name", "email"],
     )

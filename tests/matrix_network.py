@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from springboard.lib.stored_files import save_private
 from springboard.network.models import (
     Channel,
     Contact,
@@ -178,7 +179,9 @@ def _object_id(short: str, owner: Membership) -> Any:
     if short == "import_confirm":
         content = b"First Name,Last Name,Company\nAda,Canary,Canary Ltd\n"
         return ContactImport.objects.create(
-            owner=owner, file_name="Connections.csv", content=content
+            owner=owner,
+            file_name="Connections.csv",
+            content=save_private("contacts", content, extension="csv"),
         ).public_id
     if short == "log_delete":
         return LoggedActivity.objects.create(

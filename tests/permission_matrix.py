@@ -215,3 +215,6 @@ MATRIX.update(_MYAUDIT)
 from tests.matrix_tokens import MATRIX as _TOKENS  # noqa: E402
 
 MATRIX.update(_TOKENS)
+from tests.matrix_sso import MATRIX as _SSO  # noqa: E402
+
+MATRIX.update(_SSO)

@@ -29,6 +29,7 @@ from springboard.employers.models import Engagement, Enrolment, EnrolmentImport,
 from springboard.employers.services import import_steps
 from springboard.employers.services import imports as import_requests
 from springboard.lib.errors import DomainError
+from springboard.lib.stored_files import read_stored
 from tests.employer_fixtures import csv_bytes, make_engagement, person_row, xlsx_bytes
 from tests.factories import World
 
@@ -271,7 +272,7 @@ def test_the_upload_request_only_stores_the_file_and_a_task_reads_it(
     assert response.status_code == 302
     upload = EnrolmentImport.objects.get(engagement=engagement)
     assert upload.status == ImportStatus.READING
-    assert bytes(upload.content) == content
+    assert read_stored(upload.content) == content
     page = client.get(_detail_url(upload))
     assert "Reading the rows of the file" in page.text
     assert 'hx-trigger="every 1s"' in page.text

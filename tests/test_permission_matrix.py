@@ -31,6 +31,7 @@ from tests import (
     matrix_outcomes,
     matrix_profiles,
     matrix_programmes,
+    matrix_sso,
     matrix_taxonomy,
     matrix_tokens,
 )
@@ -141,6 +142,7 @@ KWARGS_BY_NAMESPACE: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
     "consents": matrix_consents.kwargs_for,
     "myaudit": matrix_myaudit.kwargs_for,
     "tokens": matrix_tokens.kwargs_for,
+    "sso": matrix_sso.kwargs_for,
 }
 # Exact URL names → the same kind of function, for rows in a namespace shared by several apps
 # (the API); and the JSON body their non-GET requests send.
@@ -167,6 +169,8 @@ KWARGS_BY_NAME: dict[str, Callable[[str, str, World], dict[str, Any]]] = {
         for name, _method in module.MATRIX
         if name.startswith("api:")
     },
+    # allauth's social-account URLs that agency SSO serves (no namespace of their own).
+    **{name: matrix_sso.kwargs_for for name in matrix_sso.ALLAUTH_NAMES},
 }
 JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_programmes.JSON_BODIES,
@@ -184,6 +188,7 @@ JSON_BODIES: dict[str, dict[str, Any]] = {
     **matrix_consents.JSON_BODIES,
     **matrix_myaudit.JSON_BODIES,
     **matrix_tokens.JSON_BODIES,
+    **matrix_sso.JSON_BODIES,
 }
 
 

@@ -27,6 +27,7 @@ from springboard.assessments.models import Attempt, Comment, Instrument, Instrum
 from springboard.coaching.models import BudgetEntry, Note, Session
 from springboard.cvs.models import Cv, CvVersion, Letter, LetterVersion, Rendering
 from springboard.jobs.models import Application
+from springboard.lib.stored_files import save_private
 from springboard.network.models import Contact, Interaction
 from springboard.outcomes.models import Outcome
 from springboard.privacy.declarations import declarations
@@ -72,7 +73,10 @@ def fill(side: AgencyWorld, person: Membership, canary: str) -> Programme:
         cv=cv, number=1, content={"summary": canary}, saved_by=person
     )
     Rendering.objects.create(
-        version=cv_version, design="classic", language="en", pdf=f"%PDF-1.7 {canary}".encode()
+        version=cv_version,
+        design="classic",
+        language="en",
+        pdf=save_private("cvs", f"%PDF-1.7 {canary}".encode(), extension="pdf"),
     )
     letter = Letter.objects.create(agency=side.agency, candidate=person, title=f"{canary} letter")
     LetterVersion.objects.create(letter=letter, number=1, content={"body": canary})

@@ -85,6 +85,12 @@ def endpoints() -> set[tuple[str, str]]:
             )
             found |= {(name, method.upper()) for method in operation.methods}
             continue
+        # A method decorator around a class-based view (accounts/sso/allauth_urls.py wraps
+        # allauth's SAML views, which only define `dispatch`) is what the URL answers.
+        declared = _function_methods(callback)
+        if declared:
+            found |= {(name, method) for method in declared}
+            continue
         view_class = getattr(callback, "view_class", None)
         if view_class is not None:
             found |= {(name, method) for method in _class_methods(view_class)}

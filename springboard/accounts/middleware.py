@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 
 from springboard.accounts.access import signed_in_user
+from springboard.accounts.sso.session import idp_asserted_mfa, refuse_credential_change
 from springboard.tenancy.models import Membership
 from springboard.tenancy.roles import STAFF_ROLES
 
@@ -36,6 +37,9 @@ class UserLanguageMiddleware:
 
 
 def needs_mfa(request: HttpRequest) -> bool:
+    if idp_asserted_mfa(request):
+        # The agency's IdP vouched for a second factor in this very sign-in (accounts/sso/).
+        return False
     membership = getattr(request, "membership", None)
     if membership is not None and membership.is_staff_role:
         return True
@@ -63,7 +67,13 @@ class StaffMfaRequiredMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if settings.DEMO_MODE or not request.user.is_authenticated:
+        if not request.user.is_authenticated:
+            return None
+        # Before the MFA checks, which let allauth's own pages through.
+        refused = refuse_credential_change(request)
+        if refused is not None:
+            return refused
+        if settings.DEMO_MODE:
             return None
         if getattr(view_func, "mfa_exempt", False) or view_func.__module__.startswith("allauth."):
             return None

@@ -184,3 +184,64 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class IdentityProviderKind(models.TextChoices):
+    OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
+def new_sso_key() -> str:
+    # The key names the IdP in allauth's URLs (/accounts/oidc/<key>/…, /accounts/saml/<key>/…) and
+    # in each linked account's `provider`: random, so nothing of one agency's setup is guessable.
+    return "sb" + uuid.uuid4().hex[:16]
+
+
+class AgencyIdentityProvider(models.Model):
+    """An agency's own identity provider for its staff (accounts/sso/). The one definition of it:
+    allauth's SocialApp objects are built from this row on each request, never stored."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    key = models.CharField(max_length=40, unique=True, default=new_sso_key, editable=False)
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.CASCADE, related_name="identity_providers"
+    )
+    kind = models.CharField(_("protocol"), max_length=8, choices=IdentityProviderKind.choices)
+    name = models.CharField(_("name on the sign-in button"), max_length=80)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # OpenID Connect
+    oidc_issuer = models.URLField(_("issuer URL"), max_length=500, blank=True)
+    oidc_client_id = models.CharField(_("client ID"), max_length=255, blank=True)
+    oidc_client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    # SAML 2.0
+    saml_entity_id = models.CharField(_("IdP entity ID"), max_length=500, blank=True)
+    saml_sso_url = models.URLField(_("IdP single sign-on URL"), max_length=500, blank=True)
+    saml_x509cert = models.TextField(_("IdP signing certificate"), blank=True)
+    # Which assertions count as "the person passed MFA at the IdP" (accounts/sso/mfa.py).
+    mfa_amr_values = models.CharField(
+        _("amr values that mean MFA"), max_length=300, blank=True, default="mfa otp hwk swk"
+    )
+    mfa_acr_values = models.TextField(_("acr values that mean MFA"), blank=True)
+    mfa_saml_contexts = models.TextField(_("AuthnContextClassRef values that mean MFA"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_test_ok = models.BooleanField(null=True, editable=False)
+
+    class Meta:
+        ordering = ("name",)
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=IdentityProviderKind.values),
+                name="agency_idp_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def sign_in_url(self) -> str:
+        """Where the sign-in button's redirect leads: the OIDC issuer (whose authorisation
+        endpoint lives on the same origin at the providers we document) or the SAML SSO URL."""
+        return self.oidc_issuer if self.kind == IdentityProviderKind.OIDC else self.saml_sso_url

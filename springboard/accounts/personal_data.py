@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from django.db.models import Model, QuerySet
 
 from springboard.accounts.models import ApiToken, Invitation, User
@@ -80,4 +81,18 @@ personal_data(
     on_erase="delete",
     # The hash of the secret is a credential too; the prefix names the token without it.
     exclude=("secret_hash",),
+)
+# Agency SSO (accounts/sso/): the link from an IdP's subject to the account, with the claims the
+# IdP sent at the last sign-in (name, e-mail, amr/acr, SAML attributes).
+personal_data(
+    SocialAccount,
+    subject="user__memberships",
+    export_as="account",
+    retention=RetentionKind.ACCOUNT,
+    on_erase="delete",
+    reason=ACCOUNT_KEPT,
+)
+out_of_scope(
+    SocialToken,
+    reason="never stored: SOCIALACCOUNT_STORE_TOKENS is off, SSO keeps no IdP access tokens",
 )

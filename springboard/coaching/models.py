@@ -68,7 +68,9 @@ class CoachProfile(models.Model):
         _("time zone"), max_length=40, choices=TIME_ZONES, default=default_time_zone
     )
     # The photo as we re-encoded it (JPEG, resized, no metadata); never the uploaded bytes.
-    photo = models.BinaryField(null=True, blank=True, editable=False)
+    photo = models.FileField(
+        upload_to="private/coaches/", max_length=200, blank=True, editable=False
+    )
     photo_updated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -64,7 +64,13 @@ personal_data(
 )
 personal_data(TrainingRequest, subject=CANDIDATE, export_as="budget", retention=RetentionKind.PLAN)
 # A coach's own records.
-personal_data(CoachProfile, subject="coach", export_as="work", retention=RetentionKind.ACCOUNT)
+personal_data(
+    CoachProfile,
+    subject="coach",
+    export_as="work",
+    retention=RetentionKind.ACCOUNT,
+    files=("photo",),
+)
 personal_data(Availability, subject="coach", export_as="work", retention=RetentionKind.ACCOUNT)
 personal_data(
     CalendarFeed,

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +45,7 @@ from springboard.coaching.slots import local_to_utc
 from springboard.employers import access as employer_access
 from springboard.lib.errors import DomainError
 from springboard.lib.pagination import paginate, query_without_page
+from springboard.lib.stored_files import open_stored
 from springboard.programmes import access as programme_access
 from springboard.programmes.models import Programme
 from springboard.tenancy.access import current_membership, require
@@ -499,12 +500,16 @@ def coach_choose(request: HttpRequest, agency_slug: str, coach_id: UUID) -> Http
 
 
 @require_GET
-def coach_photo(request: HttpRequest, agency_slug: str, coach_id: UUID) -> HttpResponse:
+def coach_photo(request: HttpRequest, agency_slug: str, coach_id: UUID) -> HttpResponseBase:
     coach = access.get_coach(request, coach_id, *PROGRAMME_PEOPLE)
     photo = selectors.profile_of(coach).photo
     if not photo:
         raise Http404
-    response = HttpResponse(bytes(photo), content_type="image/jpeg")
+    try:
+        # Streamed from the storage after the access check: never a storage address.
+        response = FileResponse(open_stored(photo), content_type="image/jpeg")
+    except FileNotFoundError:
+        raise Http404 from None
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response

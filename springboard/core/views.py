@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +17,11 @@ from springboard.accounts.access import signed_in_user
 from springboard.accounts.middleware import mfa_exempt
 from springboard.core.health import readiness
 from springboard.tenancy.selectors import active_memberships_of
+
+# What a database that is restarting or unreachable raises (a refused connection, a connection
+# closed under a query).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 @require_GET
@@ -85,9 +93,23 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @login_not_required
 @mfa_exempt
 def server_error(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return JsonResponse({"detail": "Internal Server Error"}, status=500)
     # No context processors: the failure may be in one of them.
     from django.template import loader
 
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        # The database went away (a restart, a failover): a temporary condition, said as such
+        # (503 and Retry-After), so clients and the proxy retry instead of reporting a bug.
+        # Connections are health-checked, so the next request reconnects (R5).
+        if _is_api(request):
+            response: HttpResponse = JsonResponse(
+                {"detail": "Service Unavailable", "retry_after": RETRY_AFTER_SECONDS}, status=503
+            )
+        else:
+            response = HttpResponse(
+                loader.get_template("core/unavailable.html").render(), status=503
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if _is_api(request):
+        return JsonResponse({"detail": "Internal Server Error"}, status=500)
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -213,8 +213,8 @@ class Rendering(models.Model):
     version = models.OneToOneField(CvVersion, on_delete=models.CASCADE, related_name="rendering")
     design = models.CharField(max_length=10, choices=Design.choices)
     language = models.CharField(max_length=8, choices=settings.LANGUAGES)
-    pdf = models.BinaryField()
-    docx = models.BinaryField()
+    pdf = models.FileField(upload_to="private/cvs/", max_length=200)
+    docx = models.FileField(upload_to="private/cvs/", max_length=200)
     rendered_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

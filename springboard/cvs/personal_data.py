@@ -18,7 +18,11 @@ from springboard.privacy.declarations import RetentionKind, personal_data
 personal_data(Cv, subject="candidate", export_as="cvs", retention=RetentionKind.CVS)
 personal_data(CvVersion, subject="cv__candidate", export_as="cvs", retention=RetentionKind.CVS)
 personal_data(
-    Rendering, subject="version__cv__candidate", export_as="cvs", retention=RetentionKind.CVS
+    Rendering,
+    subject="version__cv__candidate",
+    export_as="cvs",
+    retention=RetentionKind.CVS,
+    files=("pdf", "docx"),
 )
 personal_data(Letter, subject="candidate", export_as="letters", retention=RetentionKind.CVS)
 personal_data(

@@ -9,12 +9,19 @@ on a version.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +60,7 @@ from springboard.cvs.services.linkedin import (
     linkedin_task_add,
 )
 from springboard.lib.errors import DomainError
+from springboard.lib.stored_files import open_stored
 from springboard.profiles.selectors import profile_of
 from springboard.tenancy.access import current_membership, require
 from springboard.tenancy.models import Membership
@@ -295,15 +303,20 @@ def cv_delete(request: HttpRequest, agency_slug: str, cv_id: UUID) -> HttpRespon
 @require_GET
 def cv_download(
     request: HttpRequest, agency_slug: str, version_id: UUID, file_format: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     version = access.get_cv_version(request, version_id, need=access.READ)
     if file_format not in FORMATS:
         raise Http404
     cv = version.cv
     stored = Rendering.objects.filter(version=version).first()
+    handle: IO[bytes] | None = None
     if stored is not None and stored.fits(cv):
-        content = bytes(stored.pdf if file_format == "pdf" else stored.docx)
-    else:
+        try:
+            handle = open_stored(stored.pdf if file_format == "pdf" else stored.docx)
+        except FileNotFoundError:
+            handle = None  # a file lost from the storage: rendered afresh below
+    content = b""
+    if handle is None:
         model = render_model(version.content, cv.language)
         content = (
             rendering.cv_pdf(model, cv.design)
@@ -320,6 +333,12 @@ def cv_download(
         format=file_format,
     )
     name = rendering.safe_file_name(cv.title, version.number, file_format)
+    if handle is not None:
+        # Streamed from the storage, never redirected to it: the access check above is the gate.
+        response = FileResponse(handle, content_type=FORMATS[file_format])
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
     return _attachment(content, FORMATS[file_format], name)
 
 

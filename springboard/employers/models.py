@@ -266,8 +266,8 @@ class EnrolmentImport(models.Model):
     )
     file_name = models.CharField(max_length=200)
     file_kind = models.CharField(max_length=4)  # csv | xlsx
-    # Kept in the database so any web process or worker can read it; bounded by the upload limit.
-    content = models.BinaryField()
+    # In the file storage (see lib/stored_files) so any web process or worker can read it.
+    content = models.FileField(upload_to="private/imports/", max_length=200)
     content_sha256 = models.CharField(max_length=64)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)

@@ -42,6 +42,7 @@ _GROUP_OF: dict[str, Any] = {
     "erasure:requests": _("Settings"),
     "exports:members": _("Settings"),
     "tokens:agency": _("Settings"),
+    "sso:list": _("Settings"),
     "myaudit:log": _("Privacy"),
     "erasure:mine": _("Privacy"),
     "employers:candidate_privacy": _("Privacy"),
@@ -283,6 +284,12 @@ _TENANT_NAV: tuple[tuple[Any, str, Cap | tuple[Cap, ...], frozenset[str]], ...] 
         "tokens:agency",
         Cap.MANAGE_MEMBERS,
         frozenset({"tokens:agency"}),
+    ),
+    (
+        _("Single sign-on"),
+        "sso:list",
+        Cap.MANAGE_MEMBERS,
+        frozenset({"sso:list", "sso:create", "sso:edit"}),
     ),
     (
         _("What my employer sees"),

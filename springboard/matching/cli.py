@@ -119,8 +119,20 @@ def extract_skills_to_tsv(
 def build_ranker_from_files(
     root: Path | str, langs: tuple[str, ...] | None = None, version: str = ""
 ) -> OccupationRanker:
-    """Occupation ranker over every ESCO occupations CSV and MELO TSV below ``root``."""
-    return OccupationRanker(esco_files.occupation_labels_from_dir(root, langs), version=version)
+    """Occupation ranker over every ESCO occupations CSV and MELO TSV below ``root``, with
+    the occupations' ISCO-08 codes (``iscoGroup`` of the newest occupations CSV) for the
+    reranker's hierarchy features."""
+    codes: dict[str, str] = {}
+    files = esco_files.discover(root)
+    for lang in sorted({f.lang for f in files if f.kind == "occupations"}):
+        newest = esco_files.latest(files, "occupations", lang)
+        if newest is not None:
+            for concept in esco_files.iter_occupations(newest.path):
+                if concept.isco_group:
+                    codes.setdefault(concept.uri, concept.isco_group)
+    return OccupationRanker(
+        esco_files.occupation_labels_from_dir(root, langs), concept_codes=codes, version=version
+    )
 
 
 def build_extractor_from_files(root: Path | str, version: str = "") -> SkillExtractor:

@@ -47,9 +47,11 @@ from .textnorm import (
     fold,
     normalise_lang,
     normalise_phrase,
+    prepare_scan,
     scan_keys,
     split_compound,
     stemmer_for,
+    uncached_stemmer_for,
 )
 
 LabelRow = tuple[str, str, str, str]
@@ -149,14 +151,21 @@ class _TokenTypes:
         first = len(self.surfaces)
         self.surfaces.update(zip(range(first, first + len(surfaces)), surfaces, strict=True))
         if 2 * len(self.surfaces) > len(self._slot_keys):  # keep the load factor <= 1/2
-            size = len(self._slot_keys)
-            while 2 * len(self.surfaces) > size:
-                size *= 2
-            used = np.flatnonzero(self._slot_keys)
-            old_keys, old_types = self._slot_keys[used], self._slot_types[used]
-            self._resize(size)
-            self._place(old_keys, old_types)
+            self.reserve(len(self.surfaces), load=2)
         self._place(keys, np.arange(first, first + len(keys), dtype=np.int64))
+
+    def reserve(self, n_types: int, load: int = 4) -> None:
+        """Grow the table (a power of two) to at least ``load`` slots per type for
+        ``n_types`` types, re-placing the types registered so far."""
+        size = len(self._slot_keys)
+        if load * n_types <= size:
+            return
+        while load * n_types > size:
+            size *= 2
+        used = np.flatnonzero(self._slot_keys)
+        old_keys, old_types = self._slot_keys[used], self._slot_types[used]
+        self._resize(size)
+        self._place(old_keys, old_types)
 
     def _place(self, keys: npt.NDArray[np.uint64], types: npt.NDArray[np.int64]) -> None:
         mask = len(self._slot_keys) - 1
@@ -204,6 +213,7 @@ class _LangIndex:
     def __init__(self, lang: str, labels: Sequence[tuple[str, str, str]], min_chars: int) -> None:
         self.lang = lang
         self._stem = stemmer_for(lang)
+        self._stem_once = uncached_stemmer_for(lang)  # same output, for words stemmed once
         self.compounding = lang in COMPOUNDING_LANGS
         self._words: set[str] = set()
         parsed: list[tuple[str, str, str, list[list[str]]]] = []
@@ -255,7 +265,9 @@ class _LangIndex:
         # tuples and never tracks arrays, so hundreds of thousands of label objects do not slow
         # down every full collection in the worker (a list stays tracked, and a full collection
         # visits every item: measured 25 ms with the lists, per collection).
-        self.requires_upper = np.array([e.requires_upper for e in entries], dtype=np.bool_)
+        # Entries that match upper-case text only (acronyms: a few hundred). A set membership
+        # test costs far less than reading one numpy element (which makes a numpy scalar).
+        self.upper_only = frozenset(i for i, e in enumerate(entries) if e.requires_upper)
         self.targets: tuple[tuple[tuple[str, str, str, str, float], ...], ...] = tuple(
             tuple((t.uri, t.label, t.kind, t.phrase, t.weight) for t in e.targets.values())
             for e in entries
@@ -358,15 +370,18 @@ class _LangIndex:
     def rows_for(self, entry_id: int, surface: str) -> tuple[tuple[str, str, str, float], ...]:
         """``(uri, label, kind, score)`` of every concept that ``surface`` matches as
         ``entry_id``; remembered per (entry, surface) in :attr:`matched_rows`."""
-        if self.requires_upper[entry_id] and not surface.isupper():
+        if entry_id in self.upper_only and not surface.isupper():
             return ()
-        phrase = normalise_phrase(surface)
         targets = self.targets[entry_id]
         if len(targets) == 1:  # nearly every entry: no generator needed
             ((uri, label, kind, label_phrase, weight),) = targets
-            return (
-                (uri, label, kind, weight if phrase == label_phrase else weight * INEXACT_WEIGHT),
+            # An ASCII surface whose lower case *is* the label's normal form normalises to it
+            # (normal forms are fixed points of normalise_phrase): skip the regex then.
+            exact = (surface.isascii() and surface.lower() == label_phrase) or (
+                normalise_phrase(surface) == label_phrase
             )
+            return ((uri, label, kind, weight if exact else weight * INEXACT_WEIGHT),)
+        phrase = normalise_phrase(surface)
         return tuple(
             (uri, label, kind, weight if phrase == label_phrase else weight * INEXACT_WEIGHT)
             for uri, label, kind, label_phrase, weight in targets
@@ -379,6 +394,30 @@ class _LangIndex:
             stem_id = self.vocab.get(folded)
         if stem_id is not None:
             return stem_id
+        return self._compound_id(folded)
+
+    def ids_for_new_tokens(self, tokens: list[str]) -> list[int]:
+        """:meth:`id_for_token` of each of ``tokens`` (each seen for the first time).
+
+        ASCII tokens (every keyed token type) are folded by one ``lower`` of the joined text
+        and stemmed by the uncached stemmer; the vocabulary lookups run as C-level ``map``
+        calls, so Python code runs only for the stemming and, in compounding languages, the
+        compound split of tokens in no label.
+        """
+        joined = "\n".join(tokens)
+        if not joined.isascii():
+            return [self.id_for_token(token) for token in tokens]
+        folded = joined.lower().split("\n")  # == fold() for ASCII; tokens hold no newline
+        get = self.vocab.get
+        stems = map(self._stem_once, folded)
+        if not self.compounding:
+            return list(map(get, stems, map(get, folded, repeat(self.unknown))))
+        ids: list[int | None] = list(map(get, stems, map(get, folded)))
+        return [self._compound_id(f) if i is None else i for i, f in zip(ids, folded, strict=True)]
+
+    def _compound_id(self, folded: str) -> int:
+        """Id of a folded token that is no label word: a compound of label words in
+        compounding languages (``-1 - k``), else :attr:`unknown`."""
         if self.compounding and len(folded) >= 6:
             parts = split_compound(folded, self.known, self.lang)
             if parts:
@@ -423,6 +462,7 @@ class SkillExtractor:
         self.fallback_langs = tuple(normalise_lang(x) for x in fallback_langs)
         self.version = version
         self._types = _TokenTypes()
+        prepare_scan()  # a per-process table, built now rather than by the first text
         self._prime()
 
     @property
@@ -498,6 +538,9 @@ class SkillExtractor:
         for index in self._indexes.values():
             if index.n_entries:
                 self._stem_ids(index, text, scan, types)
+        # Room for as many new types as there are label words at a load of at most 1/4:
+        # fewer collisions to follow in every lookup, and no re-placing during the first texts.
+        self._types.reserve(2 * len(self._types))
 
     def _limit_caches(self) -> None:
         """Bounded memory in long-running workers; the caches refill quickly (Zipf). Cleared
@@ -540,9 +583,9 @@ class SkillExtractor:
                 grown[: index.n_typed] = index.type_ids[: index.n_typed]
                 index.type_ids = grown
             surfaces = self._types.surfaces
-            index.type_ids[index.n_typed : n_types] = [
-                index.id_for_token(surfaces[t]) for t in range(index.n_typed, n_types)
-            ]
+            index.type_ids[index.n_typed : n_types] = index.ids_for_new_tokens(
+                list(map(surfaces.__getitem__, range(index.n_typed, n_types)))
+            )
             index.n_typed = n_types
         ids = index.type_ids[types]
         if scan.special.size:
@@ -640,14 +683,18 @@ class SkillExtractor:
                 caches[k].get((e, t)) for k, e, t in zip(lang_of, entry_ids, surfaces, strict=True)
             ]
         if None in rows:
-            for i, found in enumerate(rows):
+            i = rows.index(None)  # a C-level search for the next miss
+            while True:
+                k = 0 if lang_of is None else lang_of[i]
+                key = (entry_ids[i], surfaces[i])
+                found = caches[k].get(key)  # the same span twice in this piece
                 if found is None:
-                    k = 0 if lang_of is None else lang_of[i]
-                    key = (entry_ids[i], surfaces[i])
-                    found = caches[k].get(key)  # the same span twice in this piece
-                    if found is None:
-                        found = caches[k][key] = self._indexes[langs[k]].rows_for(*key)
-                    rows[i] = found
+                    found = caches[k][key] = self._indexes[langs[k]].rows_for(*key)
+                rows[i] = found
+                try:
+                    i = rows.index(None, i + 1)
+                except ValueError:
+                    break
         names: Iterable[str] = (
             repeat(langs[0]) if lang_of is None else map(langs.__getitem__, lang_of)
         )

@@ -19,6 +19,11 @@ label, not the average of 40 alternatives).
 Scoring one query is a gather over the inverted index (CSC postings) and ``np.bincount``;
 a batch is one sparse matrix product. Features present in more than ``max_df`` of all labels
 ("er", " ma") are dropped: they carry almost no IDF weight but make up most of the postings.
+
+Second stage (:mod:`.rerank`): the best ``depth`` (20) concepts of that first stage are
+re-scored by a small linear model over language-independent features (a char 2-4-gram
+cosine per label and per concept, word coverage, head-word match, ISCO hierarchy, …) whose
+coefficients ship in ``data/rerank_coefficients.json`` (fitted by ``bench/train_ranker.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -34,6 +39,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from .esco_files import OCCUPATION_MARKER
+from .rerank import RerankIndex, RerankModel, load_default_model, word_info
 from .textnorm import (
     COMPOUNDING_LANGS,
     TOKEN_RE,
@@ -69,6 +75,18 @@ def lang_weight(query_lang: str, label_lang: str) -> float:
     if frozenset({query_lang, label_lang}) in _RELATED:
         return RELATED_LANG
     return OTHER_LANG
+
+
+_ISCO_URI = re.compile(r"/isco/C(\d{1,4})$")
+
+
+def isco_code(uri: str, codes: Mapping[str, str] | None = None) -> str:
+    """ISCO-08 code of a concept: from ``codes`` (an occupation's ``iscoGroup``), else from
+    an ISCO group URI (``…/isco/C2511`` → ``2511``), else ""."""
+    if codes and uri in codes:
+        return "".join(ch for ch in codes[uri] if ch.isdigit())[:4]
+    match = _ISCO_URI.search(uri)
+    return match[1] if match else ""
 
 
 class _Featurizer:
@@ -165,6 +183,10 @@ class OccupationRanker:
     :param word_weight: weight of the word/stem cosine.
     :param max_df: drop character n-grams found in more than this share of labels.
     :param word_max_df: the same for word features (their posting lists are short).
+    :param rerank: build the second stage (:mod:`~springboard.matching.rerank`); it is used
+        when coefficients exist (``rerank_model`` or the shipped file).
+    :param concept_codes: occupation URI → ISCO-08 code (ESCO ``iscoGroup``), for the
+        reranker's hierarchy features; ISCO group URIs carry their code already.
     :param version: taxonomy version the ranker was built from (for reload checks).
     """
 
@@ -179,6 +201,9 @@ class OccupationRanker:
         word_max_df: float = 0.2,
         split_known: bool = True,
         group_weight: float = 1.0,
+        rerank: bool = True,
+        rerank_model: RerankModel | None = None,
+        concept_codes: Mapping[str, str] | None = None,
         version: str = "",
     ) -> None:
         self.version = version
@@ -236,6 +261,30 @@ class OccupationRanker:
         # Inverted index: features x labels in CSR, i.e. one posting list per feature.
         self._postings = matrix.T.tocsr()
         self._postings.sort_indices()
+        self._rerank_index: RerankIndex | None = None
+        self._rerank_model: RerankModel | None = None
+        if rerank:
+            self._rerank_model = rerank_model or load_default_model()
+            infos = [
+                word_info(w, r[2], stopwords_for(r[2]), self._feat.split)
+                for r, w in zip(ordered, words, strict=True)
+            ]
+            self._rerank_index = RerankIndex(
+                self._label_text,
+                [i[0] for i in infos],
+                [i[1] for i in infos],
+                [i[2] for i in infos],
+                self._label_occ,
+                np.array([r[3] == "preferred" for r in ordered], dtype=np.float32),
+                np.array([OCCUPATION_MARKER not in u for u in self.uris], dtype=np.float32),
+                [isco_code(u, concept_codes) for u in self.uris],
+            )
+        # Labels in the query's language, for the reranker's label-level evidence (a query in
+        # a language without labels uses every label).
+        self._same_lang = {
+            lang: self._label_lang == i for i, lang in enumerate(self.langs) if len(self.langs) > 1
+        }
+        self._occ_ends = np.r_[self._occ_starts[1:], len(ordered)].astype(np.intp)
         self._lang_weights = {
             lang: np.array(
                 [lang_weight(lang, label_lang) for label_lang in self.langs], dtype=np.float32
@@ -285,22 +334,75 @@ class OccupationRanker:
         return np.maximum.reduceat(label_scores, self._occ_starts)
 
     def _top(self, scores: npt.NDArray[np.float32], top: int) -> list[Ranked]:
+        best = self._best(scores, top)
+        return [Ranked(self.uris[i], float(scores[i])) for i in best.tolist()]
+
+    @staticmethod
+    def _best(scores: npt.NDArray[np.float32], top: int) -> npt.NDArray[np.intp]:
         positive = int(np.count_nonzero(scores > 0))
         k = min(top, positive)
         if k <= 0:
-            return []
+            return np.zeros(0, dtype=np.intp)
         best = np.argpartition(-scores, k - 1)[:k]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [Ranked(self.uris[i], float(scores[i])) for i in best.tolist()]
+        return best[np.argsort(-scores[best], kind="stable")]
 
-    def rank(self, title: str, lang: str | None = None, top: int = 10) -> list[Ranked]:
-        """Best ``top`` occupations for one job title, best first, with scores.
-
-        ``lang`` is the query's language (``None``: treat every language alike). Scores are
-        comparable across queries only roughly: 1.0 ≈ identical to a label in the query's
-        language (1.3 with the exact-match boost).
-        """
+    def candidate_features(
+        self, title: str, lang: str | None = None, depth: int = 50
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+        """The first stage's best ``depth`` concept indices (best first) and their
+        second-stage features (rows in :data:`~springboard.matching.rerank.FEATURES` order);
+        used to train the reranker (``bench/train_ranker.py``)."""
         code = normalise_lang(lang)
+        return self._features(self._first_stage(title, code), title, code, depth)
+
+    def _features(
+        self, scores: npt.NDArray[np.float32], title: str, code: str, depth: int
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+        if self._rerank_index is None:
+            raise ValueError("built with rerank=False")
+        best = self._best(scores, depth)
+        words = self._feat.words(title)
+        phrase = " ".join(words)
+        content, parts, head = word_info(words, code, stopwords_for(code), self._feat.split)
+        feats = self._rerank_index.features(
+            phrase,
+            content,
+            parts,
+            head,
+            best,
+            scores[best],
+            self._occ_starts,
+            self._occ_ends,
+            self._exact.get(phrase, []),
+            self._same_lang.get(code),
+        )
+        return best, feats
+
+    def _ranked(
+        self, scores: npt.NDArray[np.float32], title: str, code: str, top: int
+    ) -> list[Ranked]:
+        model = self._rerank_model
+        if model is None or self._rerank_index is None:
+            return self._top(scores, top)
+        best, feats = self._features(scores, title, code, max(model.depth, 1))
+        if not len(best):
+            return []
+        learned = feats.astype(np.float64) @ model.weights
+        order = np.argsort(-learned, kind="stable")
+        out = [
+            Ranked(self.uris[i], float(learned[j]))
+            for j, i in zip(order.tolist(), best[order].tolist(), strict=True)
+        ]
+        if top > len(best) and len(best) == model.depth:
+            # Below the reranked depth the first stage's order stands, scored just below.
+            floor = float(learned.min())
+            tail = self._best(scores, top)[len(best) :]
+            out.extend(
+                Ranked(self.uris[i], floor - 1e-3 * (n + 1)) for n, i in enumerate(tail.tolist())
+            )
+        return out[:top]
+
+    def _first_stage(self, title: str, code: str) -> npt.NDArray[np.float32]:
         cols, vals = self._query_vector(title, code)
         label_scores = np.zeros(len(self._label_text), dtype=np.float32)
         if cols:
@@ -319,7 +421,18 @@ class OccupationRanker:
                     weights=post.data[positions] * weights,
                     minlength=len(self._label_text),
                 ).astype(np.float32)
-        return self._top(self._occupation_scores(label_scores, title, code), top)
+        return self._occupation_scores(label_scores, title, code)
+
+    def rank(self, title: str, lang: str | None = None, top: int = 10) -> list[Ranked]:
+        """Best ``top`` occupations for one job title, best first, with scores.
+
+        ``lang`` is the query's language (``None``: treat every language alike). Scores are
+        comparable across queries only roughly; with the reranker they are the learned
+        model's scores (higher is better), without it 1.0 ≈ identical to a label in the
+        query's language (1.3 with the exact-match boost).
+        """
+        code = normalise_lang(lang)
+        return self._ranked(self._first_stage(title, code), title, code, top)
 
     def rank_batch(
         self, titles: Sequence[str], lang: str | None = None, top: int = 10, chunk: int = 256
@@ -333,7 +446,9 @@ class OccupationRanker:
             queries = self._matrix([self._query_vector(t, code) for t in part], n_features)
             label_scores = (queries @ self._postings).toarray().astype(np.float32, copy=False)
             for title, row in zip(part, label_scores, strict=True):
-                out.append(self._top(self._occupation_scores(row, title, code), top))
+                out.append(
+                    self._ranked(self._occupation_scores(row, title, code), title, code, top)
+                )
         return out
 
     @property

@@ -121,7 +121,7 @@ _NL_DOUBLE_VOWEL = re.compile(r"(aa|ee|oo|uu)(?=[^aeiou]*$)")
 
 
 def _has_vowel(stem: str) -> bool:
-    return any(ch in _VOWELS for ch in stem)
+    return not _VOWELS.isdisjoint(stem)  # any(ch in _VOWELS for ch in stem), in C
 
 
 def _strip(word: str, suffixes: tuple[str, ...], min_stem: int) -> str:
@@ -136,6 +136,8 @@ def _strip(word: str, suffixes: tuple[str, ...], min_stem: int) -> str:
 
 def _stem_en(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
+        return word
+    if word[-1] not in "sdgye":  # every rule below needs one of these last letters
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
         return word[:-3] + "i"
@@ -289,6 +291,13 @@ def stemmer_for(lang: str | None) -> Callable[[str], str]:
     return _cached_stemmers.setdefault(code, lru_cache(maxsize=200_000)(base))
 
 
+def uncached_stemmer_for(lang: str | None) -> Callable[[str], str]:
+    """The light stemmer for ``lang`` without the process-wide cache of :func:`stemmer_for`
+    (same output): for callers that stem each word once and remember the result themselves,
+    where the cache would only add its bookkeeping and fill up with one-off words."""
+    return _STEMMERS.get(normalise_lang(lang), _identity)
+
+
 def _identity(word: str) -> str:
     return word
 
@@ -427,6 +436,13 @@ def _class_table() -> npt.NDArray[np.uint8]:
     return _CLASS_TABLE
 
 
+def prepare_scan() -> None:
+    """Build :func:`scan_keys`'s table of non-ASCII character classes now (≈ 25-50 ms once
+    per process) rather than during the first text with a non-ASCII character: long-lived
+    users such as the skill extractor call it when they are built."""
+    _class_table()
+
+
 # One byte per character ("code"): 0 separator, 1 hard break, 2 soft break, and for a word
 # character its folded ASCII byte (>= 35), or _NON_ASCII for a non-ASCII letter/digit/mark.
 _CODE_HARD, _CODE_SOFT, _CODE_WORD_MIN = 1, 2, 3
@@ -558,7 +574,14 @@ def scan_keys(text: str) -> TokenKeys:
     if non_ascii.size:
         letters = non_ascii[codes[non_ascii + 1] == _NON_ASCII]
         if letters.size:
-            special = np.union1d(special, np.searchsorted(starts, letters, side="right") - 1)
+            # What np.union1d computes, without the import of numpy.ma that np.union1d and
+            # np.unique make on first use (≈ 25 ms, paid by the first text with a non-ASCII
+            # letter): sort, then drop repeats.
+            within = np.searchsorted(starts, letters, side="right") - 1
+            merged = np.sort(np.concatenate((special, within)))
+            first = np.ones(len(merged), dtype=np.bool_)
+            first[1:] = merged[1:] != merged[:-1]
+            special = merged[first]
     keys[special] = 0
     after = _after_breaks(text, raw, codes, starts)
     return TokenKeys(starts, ends, keys, special, after)

@@ -121,8 +121,8 @@ class ContactImport(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=255)
-    # Kept only until the import is applied, then emptied.
-    content = models.BinaryField(default=bytes)
+    # Kept only until the import is applied, then removed from the storage.
+    content = models.FileField(upload_to="private/contacts/", max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)

@@ -17,8 +17,15 @@ from springboard.network.models import (
 )
 from springboard.privacy.declarations import RetentionKind, personal_data
 
-for model in (Contact, ContactImport, Interaction, MessageDraft):
+for model in (Contact, Interaction, MessageDraft):
     personal_data(model, subject="owner", export_as="network", retention=RetentionKind.NETWORK)
+personal_data(
+    ContactImport,
+    subject="owner",
+    export_as="network",
+    retention=RetentionKind.NETWORK,
+    files=("content",),
+)
 personal_data(
     ContactKey,
     subject="owner",

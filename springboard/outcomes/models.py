@@ -175,3 +175,26 @@ class CoachDigest(models.Model):
 
     def __str__(self) -> str:
         return f"digest of {self.coach_id} for {self.week}"
+
+
+class ReportRollup(models.Model):
+    """The employer report's counts of one engagement, stored so the report does not read every
+    enrolment and programme on each request (docs/outcomes.md, "Benchmark P5"); counts only,
+    no person.
+
+    PostgreSQL triggers (migration 0002) raise `version` in the same transaction as every write
+    the report's figures depend on. `data` is exact only while `computed_version` equals
+    `version`; otherwise the report recomputes it (`rollup.py`). SQLite has no triggers and
+    computes the report directly.
+    """
+
+    # The engagement's id, not a foreign key: the rows are written by triggers from inside
+    # other tables' statements, and a trigger on the engagements removes a row with its
+    # engagement (migration 0002).
+    engagement_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+    computed_version = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"report rollup of engagement {self.engagement_id} (v{self.version})"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from springboard.outcomes.models import CheckIn, CoachDigest, Outcome
-from springboard.privacy.declarations import RetentionKind, personal_data
+from springboard.outcomes.models import CheckIn, CoachDigest, Outcome, ReportRollup
+from springboard.privacy.declarations import RetentionKind, out_of_scope, personal_data
 
 # Employer reports count outcomes and check-in answers: they stay, without the words that
 # describe the person.
@@ -27,3 +27,11 @@ personal_data(
     ),
 )
 personal_data(CoachDigest, subject="coach", export_as="work", retention=RetentionKind.ACCOUNT)
+out_of_scope(
+    ReportRollup,
+    reason=(
+        "counts per engagement and cohort (people by stage, outcomes by kind, check-in "
+        "answers, a histogram of days to placement): no row names or points to a person, "
+        "and it is recomputed from the records whenever they change"
+    ),
+)

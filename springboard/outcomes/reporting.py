@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from springboard.employers.models import Cohort
-from springboard.outcomes.definitions import EMPTY, Measures, combine, measure_by
+from springboard.outcomes.definitions import EMPTY, Measures, combine
 from springboard.outcomes.models import OutcomeKind
-from springboard.programmes.models import Programme
+from springboard.outcomes.rollup import report_counts
 from springboard.programmes.reporting import (
     MIN_GROUP,
     STATUS_HEADINGS,
     Cell,
     EngagementReport,
+    employer_engagements,
     employer_report,
     protect_table,
 )
@@ -157,15 +158,18 @@ def _figures(report: EngagementReport, outcomes: Table, measures: Measures) -> l
 
 def employer_outcome_report(contact: Membership) -> list[OutcomeReport]:
     """The employer contact's outcome report over their own employer's engagements: a fixed
-    number of queries however many engagements, cohorts and programmes there are."""
-    funnels = employer_report(contact)
-    if not funnels:
+    number of queries however many engagements, cohorts and programmes there are (on
+    PostgreSQL three or four while the stored rollups are current, see rollup.py)."""
+    engagements = employer_engagements(contact)
+    if not engagements:
         return []
-    engagements = [f.engagement for f in funnels]
-    programmes = Programme.objects.filter(
-        agency_id=contact.agency_id, enrolment__engagement__in=engagements
+    # The counts come from the stored rollup where it is current (rollup.py), so the report
+    # reads the enrolments and programmes only of engagements that changed.
+    counts = report_counts(contact.agency_id, [e.pk for e in engagements])
+    funnels = employer_report(
+        contact, engagements=engagements, counts=(counts.stages, counts.known)
     )
-    groups = measure_by(programmes, "enrolment__engagement_id", "enrolment__cohort_id")
+    groups = counts.measures
     enrolled: dict[tuple[Hashable, ...], int] = {
         (f.engagement.pk, cohort_id): n for f in funnels for cohort_id, n in f.enrolled.items()
     }

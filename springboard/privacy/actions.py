@@ -100,6 +100,15 @@ ACTION_LABELS: dict[str, Promise] = {
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
     "api_token.refused": _("API token refused"),
+    # staff single sign-on
+    "sso.sign_in": _("Signed in through the agency's identity provider"),
+    "sso.link": _("Identity provider account linked"),
+    "sso.refused": _("Single sign-on refused"),
+    "sso.idp_create": _("Identity provider added"),
+    "sso.idp_update": _("Identity provider changed"),
+    "sso.idp_test": _("Identity provider tested"),
+    "sso.idp_enable": _("Identity provider enabled"),
+    "sso.idp_disable": _("Identity provider disabled"),
     # data exports
     "export.request": _("Data export requested"),
     "export.request_for_member": _("Data export prepared for a member on request"),
@@ -155,6 +164,7 @@ TARGET_LABELS: dict[str, Promise] = {
     "privacy.exportjob": _("Data export"),
     "privacy.erasurerequest": _("Erasure request"),
     "accounts.apitoken": _("API token"),
+    "accounts.agencyidentityprovider": _("Identity provider"),
     "jobs.mockinterview": _("Mock interview"),
 }
 

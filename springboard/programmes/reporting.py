@@ -5,6 +5,7 @@ A report on programmes, so it lives in the programmes app, which may read the em
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,6 +169,38 @@ def hidden_cells(
     columns: Sequence[str] = ENROLMENT_STATUSES,
     shared: Sequence[Mapping[str, int]] | None = None,
 ) -> set[GridCell]:
+    """The cells of the table (see above) that must not be shown (`_hidden_cells`), remembered
+    per table: the answer depends on the numbers alone, and an unchanged report asks again."""
+
+    def numbers(table: Sequence[Mapping[str, int]]) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(row.get(key, 0) for key in columns) for row in table)
+
+    key = (numbers(rows), tuple(columns), None if shared is None else numbers(shared))
+    return set(_remembered_hidden_cells(key))
+
+
+TableNumbers = tuple[
+    tuple[tuple[int, ...], ...], tuple[str, ...], tuple[tuple[int, ...], ...] | None
+]
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_hidden_cells(key: TableNumbers) -> frozenset[GridCell]:
+    values, columns, shared = key
+
+    def rows_of(table: tuple[tuple[int, ...], ...]) -> list[dict[str, int]]:
+        return [dict(zip(columns, line, strict=True)) for line in table]
+
+    return frozenset(
+        _hidden_cells(rows_of(values), columns, None if shared is None else rows_of(shared))
+    )
+
+
+def _hidden_cells(
+    rows: Sequence[Mapping[str, int]],
+    columns: Sequence[str],
+    shared: Sequence[Mapping[str, int]] | None,
+) -> set[GridCell]:
     """The cells of the table (see above) that must not be shown.
 
     Every cell of 1 to MIN_GROUP - 1 people, and then, while some hidden cell is pinned down by
@@ -231,28 +264,32 @@ def suppressed_total(counts: Mapping[str, int]) -> Cell:
     return protect_table([counts], tuple(counts))[0][0]
 
 
-def employer_report(contact: Membership) -> list[EngagementReport]:
-    """The employer contact's view: aggregates of their own employer's engagements only.
+# Per (engagement id, cohort id or None): a count per stage (ENROLMENT_STATUSES).
+StageCounts = dict[tuple[int, int | None], dict[str, int]]
 
-    Four queries however many engagements and cohorts there are.
-    """
+
+def employer_engagements(contact: Membership) -> list[Engagement]:
+    """The employer contact's own employer's engagements, newest first."""
     if contact.employer_id is None:
         return []
-    engagements = list(
+    return list(
         Engagement.objects.filter(
             agency_id=contact.agency_id, employer_id=contact.employer_id
         ).order_by("-start_date", "name")
     )
-    cohorts_by_engagement: dict[int, list[Cohort]] = {e.pk: [] for e in engagements}
-    for cohort in Cohort.objects.filter(engagement__in=engagements).order_by("notice_date", "name"):
-        cohorts_by_engagement[cohort.engagement_id].append(cohort)
-    counts: dict[tuple[int, int | None], dict[str, int]] = {}
+
+
+def enrolment_counts(engagement_ids: Sequence[int]) -> tuple[StageCounts, StageCounts]:
+    """One grouped query: the enrolments of these engagements by (engagement, cohort) and stage,
+    and of them the people who let the employer see their status. Groups without enrolments are
+    absent."""
+    counts: StageCounts = {}
     # Per cell, also the people who let the employer see their status: where the engagement
     # reports consented status their names are listed, so the employer knows the cell holds at
     # least that many, and suppression must hold against that knowledge too.
-    known: dict[tuple[int, int | None], dict[str, int]] = {}
+    known: StageCounts = {}
     grouped = (
-        Enrolment.objects.filter(engagement__in=engagements)
+        Enrolment.objects.filter(engagement_id__in=engagement_ids)
         .alias(named=employer_may_see_status())
         .values("engagement_id", "cohort_id")
         .annotate(
@@ -269,20 +306,54 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
         # The annotations are named from STATUS_COLUMNS, which the stubs cannot follow.
         counts[group] = {key: int(row[key]) for key in ENROLMENT_STATUSES}  # type: ignore[literal-required]
         known[group] = {key: int(row[f"shared_{key}"]) for key in ENROLMENT_STATUSES}  # type: ignore[literal-required]
+    return counts, known
+
+
+def employer_report(
+    contact: Membership,
+    *,
+    engagements: list[Engagement] | None = None,
+    counts: tuple[StageCounts, StageCounts] | None = None,
+) -> list[EngagementReport]:
+    """The employer contact's view: aggregates of their own employer's engagements only.
+
+    Four queries however many engagements and cohorts there are. A report built on this one
+    may pass the engagements (`employer_engagements`) and their `enrolment_counts` it already
+    has, e.g. from a stored rollup (outcomes.rollup); they must be exactly what those
+    functions return.
+    """
+    if engagements is None:
+        engagements = employer_engagements(contact)
+    if not engagements:
+        return []
+    cohorts_by_engagement: dict[int, list[Cohort]] = {e.pk: [] for e in engagements}
+    for cohort in Cohort.objects.filter(engagement__in=engagements).order_by("notice_date", "name"):
+        cohorts_by_engagement[cohort.engagement_id].append(cohort)
+    by_group, known = (
+        counts if counts is not None else enrolment_counts([e.pk for e in engagements])
+    )
     consented: dict[int, list[tuple[str, str]]] = {e.pk: [] for e in engagements}
     shared = (
         Enrolment.objects.filter(
             engagement__in=[e for e in engagements if e.reporting_level == "consented_status"]
         )
         .filter(employer_may_see_status())
-        .select_related("candidate__user", "programme")
+        .order_by("candidate__full_name")
     )
-    for enrolment in shared.order_by("candidate__full_name"):
-        programme = getattr(enrolment, "programme", None)
-        status = status_of(programme.status if programme is not None else None)
-        consented[enrolment.engagement_id].append(
-            (enrolment.candidate.display_name, str(STATUS_LABELS[status]))
-        )
+    # Values, not model instances: an engagement may list thousands of names. The name is
+    # `Membership.display_name` (the agency's name for the person, else the address; erased
+    # people never by name).
+    erased = str(_("Erased person"))
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    for engagement_id, erased_at, full_name, email, programme_status in shared.values_list(
+        "engagement_id",
+        "candidate__erased_at",
+        "candidate__full_name",
+        "candidate__user__email",
+        "programme__status",
+    ):
+        name = erased if erased_at is not None else (full_name or email)
+        consented[engagement_id].append((name, labels[status_of(programme_status)]))
 
     zero = dict.fromkeys(ENROLMENT_STATUSES, 0)
     reports: list[EngagementReport] = []
@@ -292,7 +363,7 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
         groups = [(engagement.pk, cohort.pk) for cohort in cohorts] + [(engagement.pk, None)]
         names_shown = engagement.reporting_level == ReportingLevel.CONSENTED_STATUS
         table = protect_table(
-            [counts.get(group, zero) for group in groups],
+            [by_group.get(group, zero) for group in groups],
             shared=[known.get(group, zero) for group in groups] if names_shown else None,
         )
         total, by_status = table[-1]
@@ -306,7 +377,7 @@ def employer_report(contact: Membership) -> list[EngagementReport]:
                     for cohort, cells in zip(cohorts, table[: len(cohorts)], strict=True)
                 ],
                 consented[engagement.pk],
-                {group[1]: sum(counts.get(group, zero).values()) for group in groups},
+                {group[1]: sum(by_group.get(group, zero).values()) for group in groups},
             )
         )
     return reports

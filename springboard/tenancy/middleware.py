@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from springboard.accounts.sso.session import refuse_other_agency
 from springboard.privacy.alumni import alumni_gate
 from springboard.tenancy.models import Agency, Membership
 from springboard.tenancy.roles import Role
@@ -44,6 +45,10 @@ class TenantMiddleware:
         if agency is None:
             raise Http404
         request.agency = agency  # type: ignore[attr-defined]
+        # A session begun through another agency's identity provider opens only that agency.
+        refused = refuse_other_agency(request, agency)
+        if refused is not None:
+            return refused
         if getattr(view_func, "tenant_public", False):
             return None
         if not request.user.is_authenticated:

@@ -23,6 +23,7 @@ from springboard.coaching.photos import reencode_photo
 from springboard.coaching.selectors import caseload_count, profile_of, shortlist_for
 from springboard.employers.models import Engagement
 from springboard.lib.errors import DomainError
+from springboard.lib.stored_files import delete_on_commit, save_private
 from springboard.privacy.services import audit_record
 from springboard.programmes.models import Programme
 from springboard.programmes.services import programme_assign_coaches
@@ -46,10 +47,12 @@ def profile_save(
         if name in fields:
             setattr(profile, name, fields[name])
     if photo is not None:
-        profile.photo = reencode_photo(photo)
+        delete_on_commit(profile.photo)  # the replaced one, once the new one is saved
+        profile.photo = save_private("coaches", reencode_photo(photo), extension="jpg")
         profile.photo_updated_at = timezone.now()
     elif remove_photo:
-        profile.photo = None
+        delete_on_commit(profile.photo)
+        profile.photo = ""
         profile.photo_updated_at = None
     profile.full_clean(exclude=["coach", "photo"])
     profile.save()

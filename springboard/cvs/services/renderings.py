@@ -3,9 +3,12 @@ once, since a design change re-renders every version of the CV, without holding 
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from springboard.cvs import rendering
 from springboard.cvs.content import render_model
 from springboard.cvs.models import CvVersion, Rendering
+from springboard.lib.stored_files import delete_on_commit, save_private
 
 
 def version_render(version_id: str) -> Rendering | None:
@@ -22,8 +25,13 @@ def version_render(version_id: str) -> Rendering | None:
     values = {
         "design": cv.design,
         "language": cv.language,
-        "pdf": rendering.cv_pdf(model, cv.design),
-        "docx": rendering.cv_docx(model, cv.design),
+        "pdf": save_private("cvs", rendering.cv_pdf(model, cv.design), extension="pdf"),
+        "docx": save_private("cvs", rendering.cv_docx(model, cv.design), extension="docx"),
     }
-    saved, _created = Rendering.objects.update_or_create(version=version, defaults=values)
+    with transaction.atomic():
+        # Locked so the files replaced here are the ones this update drops.
+        previous = Rendering.objects.select_for_update().filter(version=version).first()
+        saved, _created = Rendering.objects.update_or_create(version=version, defaults=values)
+        if previous is not None:
+            delete_on_commit(previous.pdf, previous.docx)
     return saved

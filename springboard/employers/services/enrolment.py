@@ -50,6 +50,10 @@ def candidate_enrol(
     *, engagement: Engagement, cohort: Cohort | None, actor: Membership, values: dict[str, Any]
 ) -> Enrolment:
     """Enrol one person through the same validation and writer as a file import."""
+    # Enrolments of one engagement are written one at a time (R2, docs/reliability.md): a
+    # double-clicked or retried form waits here, then finds the person enrolled and is answered
+    # like a re-import of an unchanged row, instead of failing on the unique constraint.
+    Engagement.objects.select_for_update().filter(pk=engagement.pk).first()
     table = table_from_values(values)
     result = validate_table(
         table,

@@ -35,11 +35,13 @@ from springboard.employers.importing.validation import (
 from springboard.employers.importing.writing import write_rows
 from springboard.employers.models import (
     ColumnMapping,
+    Engagement,
     EnrolmentImport,
     ImportStatus,
 )
 from springboard.employers.selectors import existing_people, preview_counts
 from springboard.employers.services.enrolment import _enqueue_invitations
+from springboard.lib.stored_files import read_stored
 from springboard.privacy.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ def enrolment_import_read(*, import_id: str) -> EnrolmentImport | None:
         return None
     with translation.override(_language_of(upload)):
         try:
-            table = read_table(bytes(upload.content), upload.file_kind)
+            table = read_table(read_stored(upload.content), upload.file_kind)
             # A retried import keeps the columns its uploader chose, where the file has them.
             chosen = {
                 k: v
@@ -158,7 +160,7 @@ def _validate(
     table: Table | None = None,
 ) -> Any:
     if table is None:
-        table = read_table(bytes(upload.content), upload.file_kind)
+        table = read_table(read_stored(upload.content), upload.file_kind)
     mapping = {k: v for k, v in upload.mapping.items() if not k.startswith("_")}
     emails_column = (
         table.headers.index(mapping["email"]) if mapping.get("email") in table.headers else None
@@ -250,6 +252,9 @@ def _run_claimed(upload: EnrolmentImport) -> EnrolmentImport | None:
         )
         if not claimed:
             return None
+        # One writer per engagement at a time (as candidate_enrol): an enrolment made by hand
+        # meanwhile is seen by the re-check below instead of failing the import's insert.
+        Engagement.objects.select_for_update().filter(pk=upload.engagement_id).first()
         rows = rows_from_json(json.loads(upload.checked_rows or "[]"))
         existing = existing_people(upload.engagement, [row.email for row in rows])
         errors = [

@@ -34,6 +34,7 @@ from springboard.employers.services.import_steps import (
     _ui_language,
 )
 from springboard.lib.errors import DomainError
+from springboard.lib.stored_files import save_private
 from springboard.privacy.services import audit_record
 from springboard.tenancy.models import Membership
 
@@ -56,7 +57,7 @@ def _store_upload(
         uploaded_by=actor.user,
         file_name=storable(file_name)[:200],
         file_kind=kind,
-        content=content,
+        content=save_private("imports", content, extension=kind),
         content_sha256=hashlib.sha256(content).hexdigest(),
         **fields,
     )

@@ -98,7 +98,12 @@ def test_group_weight_only_touches_non_occupation_concepts():
         (OCC + "dev", "software developer", "en", "preferred"),
     ]
     ranker = OccupationRanker(
-        rows, occupations_only=False, max_df=1.0, word_max_df=1.0, group_weight=0.5
+        rows,
+        occupations_only=False,
+        max_df=1.0,
+        word_max_df=1.0,
+        group_weight=0.5,
+        rerank=False,  # a first-stage parameter; the reranker weighs exact matches itself
     )
     ranked = ranker.rank("software developers", "en", 2)
     assert [r.uri for r in ranked] == [OCC + "dev", rows[0][0]]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from springboard.lib.errors import DomainError
+from springboard.lib.stored_files import delete_on_commit, read_stored, save_private
 from springboard.network.importing import (
     LINKEDIN,
     ParsedContact,
@@ -164,7 +165,12 @@ def contact_import_receive(
     # One pending preview per candidate: a new upload replaces one never confirmed, so files
     # left in previews do not pile up.
     ContactImport.objects.filter(owner=owner, status=ContactImport.Status.PREVIEW).delete()
-    upload = ContactImport.objects.create(owner=owner, file_name=file_name[:255], content=content)
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    upload = ContactImport.objects.create(
+        owner=owner,
+        file_name=file_name[:255],
+        content=save_private("contacts", content, extension=extension),
+    )
     return upload, result
 
 
@@ -175,10 +181,11 @@ def contact_import_apply(*, upload: ContactImport, actor: Membership) -> ImportR
         raise DomainError(_("Only the candidate can change their network."))
     if upload.status != ContactImport.Status.PREVIEW:
         raise DomainError(_("This file has already been imported."))
-    result = plan_import(actor, _parse(bytes(upload.content)))
+    result = plan_import(actor, _parse(read_stored(upload.content)))
     _write(actor, result)
     upload.status = ContactImport.Status.APPLIED
-    upload.content = b""
+    delete_on_commit(upload.content)
+    upload.content = ""
     upload.created, upload.updated = result.created, result.updated
     upload.save(update_fields=["status", "content", "created", "updated"])
     _imported(actor, result)

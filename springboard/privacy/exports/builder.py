@@ -45,8 +45,6 @@ CHUNK = 1 << 16
 EXPORT_ONLY: dict[str, Q] = {"coaching.note": Q(shared_with_candidate=True)}
 # Models whose files are not put in the ZIP: earlier exports are copies of this very data.
 NO_FILES: frozenset[type[models.Model]] = frozenset({ExportJob})
-# How a file starts → its extension, for binary columns that keep no file name.
-MAGIC = ((b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpg"))
 LABEL_ATTRS = ("title", "name", "full_name", "original_name")
 
 
@@ -60,13 +58,6 @@ class Summary:
 def _safe_name(name: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", posixpath.basename(name)).strip("._")
     return cleaned[:120] or "file"
-
-
-def _extension(head: bytes, fallback: str) -> str:
-    for magic, ext in MAGIC:
-        if head.startswith(magic):
-            return "docx" if ext == "zip" and fallback == "docx" else ext
-    return fallback
 
 
 class _Labels:
@@ -167,7 +158,6 @@ class _ModelWriter:
         self.fields = [
             f for f in meta.concrete_fields if f.name not in excluded and not f.primary_key
         ]
-        self.binaries = [f for f in self.fields if isinstance(f, models.BinaryField)]
         self.file_fields = [
             f for f in self.fields if isinstance(f, models.FileField) and self.model not in NO_FILES
         ]
@@ -208,26 +198,10 @@ class _ModelWriter:
                         target.write(block)
                 self.paths[(f.name, pk)] = path
                 written += 1
-        for binary in self.binaries:
-            # Small chunks: each row carries a whole document.
-            fallback = binary.name if binary.name in {"pdf", "docx"} else "bin"
-            for pk, public_id, content in (
-                self.rows.exclude(**{binary.name: None})
-                .values_list("pk", public, binary.name)
-                .iterator(chunk_size=10)
-            ):
-                data = bytes(content)
-                if not data:
-                    continue
-                ext = _extension(data[:8], fallback)
-                path = f"{self._folder()}/{self._key(pk, public_id)}-{binary.name}.{ext}"
-                archive.writestr(path, data)
-                self.paths[(binary.name, pk)] = path
-                written += 1
         return written
 
     def records(self) -> Iterator[dict[str, Any]]:
-        rows = self.rows.defer(*(f.name for f in self.binaries))
+        rows = self.rows
         related = [f.name for f in self.fields if f.many_to_one or f.one_to_one]
         if related:
             rows = rows.select_related(*related)
@@ -240,7 +214,7 @@ class _ModelWriter:
             if f.is_relation:
                 target = getattr(row, f.name)
                 record[f.name] = self.labels.label(target) if target is not None else None
-            elif isinstance(f, models.BinaryField | models.FileField):
+            elif isinstance(f, models.FileField):
                 record[f.name] = self.paths.get((f.name, row.pk))
             elif f.choices:
                 value = getattr(row, f.name)

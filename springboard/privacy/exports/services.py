@@ -62,7 +62,9 @@ def export_run(*, export_id: str) -> ExportJob | None:
     with transaction.atomic():
         job = (
             ExportJob.objects.select_for_update()
-            .filter(public_id=export_id, status=ExportStatus.QUEUED)
+            # RUNNING too: a task re-queued after its worker died mid-build (R1,
+            # docs/reliability.md) builds it again instead of leaving it "being built".
+            .filter(public_id=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
             .first()
         )
         if job is None:

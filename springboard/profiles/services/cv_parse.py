@@ -36,9 +36,14 @@ _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
 
 
 def _running(upload_id: str) -> CvUpload | None:
+    # SUGGESTING too: a task re-queued after its worker died there (R1, docs/reliability.md)
+    # starts over; _suggest skips what the first run stored, so nothing is suggested twice.
     return (
         CvUpload.objects.select_related("profile__membership")
-        .filter(public_id=upload_id, state__in=[CvStatus.QUEUED, CvStatus.READING])
+        .filter(
+            public_id=upload_id,
+            state__in=[CvStatus.QUEUED, CvStatus.READING, CvStatus.SUGGESTING],
+        )
         .first()
     )
 

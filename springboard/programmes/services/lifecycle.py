@@ -77,6 +77,10 @@ def programme_create(
     template = template_version.template
     if template.agency_id not in (None, actor.agency_id):
         raise DomainError(_("Choose a template of this agency."), field="template")
+    # The enrolment is locked first (R2, docs/reliability.md): of two identical submissions,
+    # the second waits for the first to commit and is then told the programme exists, instead
+    # of failing on the one-programme-per-enrolment constraint.
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
     if Programme.objects.filter(enrolment=enrolment).exists():
         raise DomainError(_("This enrolment already has a programme."), field="enrolment")
     _check_coaches(actor.agency_id, coaches)
