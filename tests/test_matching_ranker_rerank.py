@@ -185,3 +185,23 @@ def test_reranked_batch_equals_single(ranker):
         single = ranker.rank(title, "de", 5)
         assert [r.uri for r in result] == [r.uri for r in single]
         assert np.allclose([r.score for r in result], [r.score for r in single], atol=1e-5)
+
+
+def test_label_evidence_comes_from_the_query_language():
+    rows = [
+        (OCC + "baker", "baker", "en", "preferred"),
+        (OCC + "baker", "bager", "da", "preferred"),
+        (OCC + "cook", "cook", "en", "preferred"),
+        (OCC + "cook", "kok", "da", "preferred"),
+    ]
+    ranker = OccupationRanker(rows, max_df=1.0, word_max_df=1.0)
+    baker = ranker.uris.index(OCC + "baker")
+
+    def char_of(lang: str) -> float:
+        candidates, feats = ranker.candidate_features("baker", lang)
+        return float(feats[list(candidates).index(baker), column("char")])
+
+    assert char_of("en") == pytest.approx(1.0, abs=1e-5)
+    assert char_of("da") < 0.9  # only "bager" counts for a Danish query
+    # The English label still finds the occupation for a Danish query (first stage fallback).
+    assert ranker.rank("baker", "da", 1)[0].uri == OCC + "baker"

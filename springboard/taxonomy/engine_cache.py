@@ -74,9 +74,17 @@ def get_ranker() -> OccupationRanker:
 
     def build(key: str) -> OccupationRanker:
         rows = list(occupation_label_rows())
+        # The reranker's ISCO features (docs/matching.md) need each occupation's unit group.
+        codes = dict(
+            Occupation.objects.filter(isco_group__isnull=False)
+            .values_list("uri", "isco_group__code")
+            .order_by()
+        )
         if len(rows) < SMALL_TAXONOMY:
-            return OccupationRanker(rows, max_df=1.0, word_max_df=1.0, version=key)
-        return OccupationRanker(rows, version=key)
+            return OccupationRanker(
+                rows, max_df=1.0, word_max_df=1.0, version=key, concept_codes=codes
+            )
+        return OccupationRanker(rows, version=key, concept_codes=codes)
 
     return _cached("ranker", build)
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -57,7 +58,21 @@ def normalised_certificate(text: str) -> str:
     return base64.b64encode(der).decode("ascii")
 
 
+# The model's text columns are unbounded; what a form accepts is not (a PEM certificate is a few
+# kilobytes, a list of assertion values a few lines).
+_TEXT_LIMITS = {"saml_x509cert": 20_000, "mfa_acr_values": 2_000, "mfa_saml_contexts": 2_000}
+
+
 class _IdpForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, limit in _TEXT_LIMITS.items():
+            field = self.fields.get(name)
+            if isinstance(field, forms.CharField):
+                field.max_length = limit
+                field.validators.append(MaxLengthValidator(limit))
+                field.widget.attrs["maxlength"] = str(limit)
+
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
