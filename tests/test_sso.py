@@ -614,6 +614,23 @@ def test_id_token_signatures_are_checked_even_from_the_token_endpoint(
     assert ours._decode_id_token(app, genuine)["sub"] == f"sub-{world.a.coach.user.pk}"
 
 
+def test_staff_of_one_agency_only_enrol_totp_in_an_sso_session(
+    world: World, oidc: OidcProvider
+) -> None:
+    """Staff the IdP did not vouch for must be able to enrol a second factor; a member of
+    another agency too enrols after a password sign-in (the factor would be asked there)."""
+    idp = oidc_idp(world.a.agency, oidc)
+    fresh = make_member(world.a.agency, Role.COACH, mfa=False)
+    client = Client()
+    oidc_sign_in(client, idp, oidc, coach_identity(fresh, amr=["pwd"]))
+    # Let through to allauth, which asks to confirm the identity first.
+    allowed = client.get(reverse("mfa_activate_totp"))
+    assert allowed.status_code == 302
+    assert allowed["Location"].startswith(reverse("account_reauthenticate"))
+    make_member(world.b.agency, Role.COACH, user=fresh.user, mfa=False)
+    assert client.get(reverse("mfa_activate_totp")).status_code == 403
+
+
 def test_an_sso_session_cannot_add_credentials_that_bypass_the_idp(
     world: World, oidc: OidcProvider
 ) -> None:
@@ -636,7 +653,8 @@ def test_an_sso_session_cannot_add_credentials_that_bypass_the_idp(
         {"oldpassword": "x", "password1": "a-new-long-pass", "password2": "a-new-long-pass"},
     )
     assert changed.status_code == 403
-    # Enrolling a second factor stays open (staff the IdP did not vouch for must enrol).
+    # The factor would be asked in agency B too, so a member of B enrols after a password sign-in.
+    assert client.get(reverse("mfa_activate_totp")).status_code == 403
     assert client.get(reverse("mfa_index")).status_code == 200
     # After signing in with the password, the account pages open again.
     client.post(reverse("account_logout"))

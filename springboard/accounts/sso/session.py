@@ -18,7 +18,7 @@ from django.shortcuts import render
 from springboard.accounts.models import AgencyIdentityProvider, User
 from springboard.accounts.sso.mfa import idp_asserts_mfa
 from springboard.privacy.services import audit_record
-from springboard.tenancy.models import Agency
+from springboard.tenancy.models import Agency, Membership
 
 SSO_AGENCY_KEY = "springboard_sso_agency"
 SSO_IDP_KEY = "springboard_sso_idp"
@@ -108,12 +108,25 @@ CREDENTIAL_PAGES = frozenset(
 )
 
 
+# Enrolling TOTP through an SSO session is refused for a person who also belongs to another
+# agency: the factor would then be asked at that agency's sign-in, so agency A's IdP could lock the
+# person out of agency B (or choose the factor B relies on). They enrol after a password sign-in.
+SHARED_SECOND_FACTOR_PAGES = frozenset({"mfa_activate_totp"})
+
+
 def refuse_credential_change(request: HttpRequest) -> HttpResponse | None:
     """An SSO session may not add or change the account's own credentials (see above)."""
-    if sso_agency_id(request) is None or not request.user.is_authenticated:
+    agency_id = sso_agency_id(request)
+    if agency_id is None or not request.user.is_authenticated:
         return None
     match = getattr(request, "resolver_match", None)
-    if match is None or match.url_name not in CREDENTIAL_PAGES:
+    if match is None:
+        return None
+    refused = match.url_name in CREDENTIAL_PAGES or (
+        match.url_name in SHARED_SECOND_FACTOR_PAGES
+        and Membership.objects.filter(user=request.user).exclude(agency_id=agency_id).exists()
+    )
+    if not refused:
         return None
     return render(request, "accounts/sso/credentials_refused.html", status=403)
 
