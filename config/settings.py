@@ -245,6 +245,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Springboard"
+# One 30-second step either side (RFC 6238, section 5.2): a code read off a phone in the last
+# seconds of its window, or on a phone whose clock is a little off, still works. allauth keeps a
+# used code from being used again for the whole span.
+MFA_TOTP_TOLERANCE = 1
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # --- Staff single sign-on (accounts/sso/, docs/sso.md) ------------------------------------------
