@@ -120,8 +120,8 @@ def build_ranker_from_files(
     root: Path | str, langs: tuple[str, ...] | None = None, version: str = ""
 ) -> OccupationRanker:
     """Occupation ranker over every ESCO occupations CSV and MELO TSV below ``root``, with
-    the occupations' ISCO-08 codes (``iscoGroup`` of the newest occupations CSV) for the
-    reranker's hierarchy features."""
+    the occupations' ISCO-08 codes (``iscoGroup`` of the newest occupations CSV) and ESCO's
+    broader relations for the reranker's hierarchy features."""
     codes: dict[str, str] = {}
     files = esco_files.discover(root)
     for lang in sorted({f.lang for f in files if f.kind == "occupations"}):
@@ -131,7 +131,10 @@ def build_ranker_from_files(
                 if concept.isco_group:
                     codes.setdefault(concept.uri, concept.isco_group)
     return OccupationRanker(
-        esco_files.occupation_labels_from_dir(root, langs), concept_codes=codes, version=version
+        esco_files.occupation_labels_from_dir(root, langs),
+        concept_codes=codes,
+        broader=esco_files.occupation_broader_from_dir(root),
+        version=version,
     )
 
 

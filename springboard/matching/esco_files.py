@@ -288,6 +288,21 @@ def iter_broader_relations(path: Path | str) -> Iterator[BroaderRelation]:
         )
 
 
+def occupation_broader_from_dir(root: Path | str) -> list[tuple[str, str]]:
+    """``(narrower uri, broader uri)`` of the newest ``broaderRelationsOccPillar`` file of
+    each kind below ``root`` (v1.1.x has one without a language suffix, v1.2.x ``_en``),
+    without repeats."""
+    files = discover(root)
+    pairs: dict[tuple[str, str], None] = {}
+    for lang in sorted({f.lang for f in files if f.kind == "broader_occupation_relations"}):
+        newest = latest(files, "broader_occupation_relations", lang)
+        if newest is not None:
+            for relation in iter_broader_relations(newest.path):
+                if relation.uri and relation.broader_uri:
+                    pairs[(relation.uri, relation.broader_uri)] = None
+    return list(pairs)
+
+
 def iter_skill_skill_relations(path: Path | str) -> Iterator[SkillSkillRelation]:
     """Stream ``skillSkillRelations[_<lang>].csv``."""
     for row in _rows(path):

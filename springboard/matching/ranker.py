@@ -28,6 +28,7 @@ coefficients ship in ``data/rerank_coefficients.json`` (fitted by ``bench/train_
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import Counter
@@ -187,6 +188,12 @@ class OccupationRanker:
         when coefficients exist (``rerank_model`` or the shipped file).
     :param concept_codes: occupation URI → ISCO-08 code (ESCO ``iscoGroup``), for the
         reranker's hierarchy features; ISCO group URIs carry their code already.
+    :param evidence_labels: labels that never make a concept a candidate but are evidence
+        for the second stage (other-language labels of the ranked concepts; labels of
+        concepts not in ``labels`` are ignored). Labels of every language in ``labels``
+        already serve as such evidence for a query in another language.
+    :param broader: ``(narrower uri, broader uri)`` pairs (ESCO's broader relations between
+        occupations and ISCO groups) for the second stage's hierarchy features.
     :param version: taxonomy version the ranker was built from (for reload checks).
     """
 
@@ -204,24 +211,38 @@ class OccupationRanker:
         rerank: bool = True,
         rerank_model: RerankModel | None = None,
         concept_codes: Mapping[str, str] | None = None,
+        evidence_labels: Iterable[LabelRow] = (),
+        broader: Iterable[tuple[str, str]] = (),
         version: str = "",
     ) -> None:
         self.version = version
-        rows: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
+        # (uri, phrase, lang, kind, evidence only)
+        rows: dict[tuple[str, str, str], tuple[str, str, str, str, bool]] = {}
         kind_rank = {"preferred": 0, "alt": 1, "hidden": 2}
-        for uri, label, lang, kind in labels:
+
+        def add(uri: str, label: str, lang: str, kind: str, evidence: bool) -> None:
             if occupations_only and OCCUPATION_MARKER not in uri:
-                continue
+                return
             code = normalise_lang(lang)
             phrase = " ".join(TOKEN_RE.findall(fold(expand_short_forms(label))))
             if not phrase:
-                continue
+                return
             key = (uri, code, phrase)
             old = rows.get(key)
-            if old is None or kind_rank.get(kind, 3) < kind_rank.get(old[3], 3):
-                rows[key] = (uri, phrase, code, kind)
+            # A ranking label replaces an evidence-only one; otherwise the strongest kind stays.
+            stronger = old is not None and kind_rank.get(kind, 3) < kind_rank.get(old[3], 3)
+            if old is None or (old[4] and not evidence) or (old[4] == evidence and stronger):
+                rows[key] = (uri, phrase, code, kind, evidence)
+
+        for uri, label, lang, kind in labels:
+            add(uri, label, lang, kind, False)
+        ranked_uris = {r[0] for r in rows.values()}
+        for uri, label, lang, kind in evidence_labels:
+            if uri in ranked_uris:
+                add(uri, label, lang, kind, True)
         # Sorted by occupation so that per-occupation maxima are one np.maximum.reduceat.
         ordered = sorted(rows.values())
+        self._n_ranked_labels = sum(1 for r in ordered if not r[4])
         self.uris: list[str] = sorted({r[0] for r in ordered})
         uri_index = {u: i for i, u in enumerate(self.uris)}
         self.langs: tuple[str, ...] = tuple(sorted({r[2] for r in ordered}))
@@ -230,7 +251,10 @@ class OccupationRanker:
         self._label_text = [r[1] for r in ordered]
         self._kind_weight = np.array(
             [
-                KIND_WEIGHT.get(r[3], 0.9) * (1.0 if OCCUPATION_MARKER in r[0] else group_weight)
+                0.0
+                if r[4]
+                else KIND_WEIGHT.get(r[3], 0.9)
+                * (1.0 if OCCUPATION_MARKER in r[0] else group_weight)
                 for r in ordered
             ],
             np.float32,
@@ -240,19 +264,26 @@ class OccupationRanker:
         ).astype(np.intp)
         self._exact: dict[str, list[int]] = {}
         for i, r in enumerate(ordered):
-            self._exact.setdefault(r[1], []).append(i)
+            if not r[4]:
+                self._exact.setdefault(r[1], []).append(i)
 
         self._feat = _Featurizer(split_known)
         words = [r[1].split() for r in ordered]
         for r, w in zip(ordered, words, strict=True):
-            self._feat.known_words.setdefault(r[2], set()).update(w)
+            if not r[4]:
+                self._feat.known_words.setdefault(r[2], set()).update(w)
         for lang, known in self._feat.known_words.items():
             stem = stemmer_for(lang)
             known.update({stem(w) for w in known})
-        char_docs = [self._feat.char_features(w) for w in words]
-        word_docs = [self._feat.word_features(w, r[2]) for r, w in zip(ordered, words, strict=True)]
-        self._char = _Block(char_docs, max_df, char_weight)
-        self._word = _Block(word_docs, word_max_df, word_weight)
+        # Evidence-only labels (other languages for the second stage) have no first-stage
+        # features: they neither find candidates nor change the first stage's IDF.
+        pairs = list(zip(ordered, words, strict=True))
+        char_docs = [[] if r[4] else self._feat.char_features(w) for r, w in pairs]
+        word_docs = [[] if r[4] else self._feat.word_features(w, r[2]) for r, w in pairs]
+        ranked_char = [d for (r, _), d in zip(pairs, char_docs, strict=True) if not r[4]]
+        ranked_word = [d for (r, _), d in zip(pairs, word_docs, strict=True) if not r[4]]
+        self._char = _Block(ranked_char, max_df, char_weight)
+        self._word = _Block(ranked_word, word_max_df, word_weight)
         self._n_char = len(self._char.vocab)
         n_features = self._n_char + len(self._word.vocab)
         matrix = self._matrix(
@@ -278,6 +309,12 @@ class OccupationRanker:
                 np.array([r[3] == "preferred" for r in ordered], dtype=np.float32),
                 np.array([OCCUPATION_MARKER not in u for u in self.uris], dtype=np.float32),
                 [isco_code(u, concept_codes) for u in self.uris],
+                [r[2] for r in ordered],
+                [
+                    (uri_index[narrower], uri_index[wider])
+                    for narrower, wider in broader
+                    if narrower in uri_index and wider in uri_index
+                ],
             )
         # Labels in the query's language, for the reranker's label-level evidence (a query in
         # a language without labels uses every label).
@@ -355,6 +392,15 @@ class OccupationRanker:
         code = normalise_lang(lang)
         return self._features(self._first_stage(title, code), title, code, depth)
 
+    def reranked_by(self, model: RerankModel) -> OccupationRanker:
+        """This index with another second-stage model (the benchmark ranks each query with
+        a model fitted without it); the index itself is shared, not copied."""
+        if self._rerank_index is None:
+            raise ValueError("built with rerank=False")
+        other = copy.copy(self)
+        other._rerank_model = model
+        return other
+
     def _features(
         self, scores: npt.NDArray[np.float32], title: str, code: str, depth: int
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
@@ -375,6 +421,7 @@ class OccupationRanker:
             self._occ_ends,
             self._exact.get(phrase, []),
             self._same_lang.get(code),
+            code,
         )
         return best, feats
 
@@ -387,7 +434,7 @@ class OccupationRanker:
         best, feats = self._features(scores, title, code, max(model.depth, 1))
         if not len(best):
             return []
-        learned = feats.astype(np.float64) @ model.weights
+        learned = model.score(feats)
         order = np.argsort(-learned, kind="stable")
         out = [
             Ranked(self.uris[i], float(learned[j]))
@@ -453,7 +500,8 @@ class OccupationRanker:
 
     @property
     def n_labels(self) -> int:
-        return len(self._label_text)
+        """Labels that rank (evidence-only labels not counted)."""
+        return self._n_ranked_labels
 
 
 class WordTfidfBaseline:

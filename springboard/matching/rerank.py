@@ -1,4 +1,4 @@
-"""Second stage of occupation ranking: a small learned linear model over the top candidates.
+"""Second stage of occupation ranking: a learned tree ensemble over the top candidates.
 
 The first stage (:class:`~springboard.matching.ranker.OccupationRanker`'s TF-IDF over char
 n-grams and stems) finds candidates; this stage re-scores the best ``depth`` concepts of each
@@ -14,11 +14,25 @@ query with language-independent evidence that a single cosine mixes poorly:
   ``lead`` the same for the first content word (French and English put the noun first);
 * ``exact``: normalised query equals the label; ``kind``: preferred/alternative label;
   ``group``: the concept is not an occupation (an ISCO group); ``nlabels``: log number of
-  labels of the concept; ``lendiff``: difference in content words.
+  labels of the concept; ``lendiff``: difference in content words;
+* ``family`` / ``members``: first-stage evidence of the candidates in the same ISCO group;
+* context: each candidate's scores against the best candidate's (``first_share``,
+  ``char_gap``), how good the best match is (``top_first``, ``top_char``) and those for ISCO
+  groups (a group wins when no occupation matches well);
+* other languages (``xchar`` …): the char cosine against the concept's labels in the
+  *other* languages of the index: a Swedish title meets the Danish and Norwegian label, a
+  German one the Dutch (``xnear``: languages of the same family);
+* hierarchy (``depth``, ``children``, ``parent``, ``child``): ESCO's broader relations —
+  how specific the occupation is, and first-stage evidence of its parent and children;
+* soft coverage (``soft_*``): per query word, the share of its character 4-grams found in
+  the label (and per label word, in the query) — "Zerspanungstechnik" partly covered by
+  "Zerspanungsmechaniker" — averaged, at its minimum, and for the first and last word;
+* ``rel_*``: the candidate-level features minus their best value among the candidates.
 
-Label-level features are pooled per concept by their maximum. The score of a candidate is the
-dot product of its features with coefficients learned on the development halves of the MELO
-real-title sets (``bench/train_ranker.py`` writes ``data/rerank_coefficients.json``).
+Label-level features are pooled per concept by their maximum over the labels in the query's
+language. The score of a candidate comes from a gradient-boosted tree ensemble (LambdaRank)
+trained on the MELO real-title sets (``bench/train_ranker.py`` writes
+``data/rerank_model.json``); :class:`RerankModel` evaluates the trees with numpy.
 """
 
 from __future__ import annotations
@@ -28,7 +42,7 @@ import math
 import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -36,9 +50,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from .textnorm import stemmer_for
+from .textnorm import stemmer_for, stopwords_for
 
-FEATURES: tuple[str, ...] = (
+_BASE = (
     "first",
     "first_rr",
     "char",
@@ -58,50 +72,171 @@ FEATURES: tuple[str, ...] = (
     "cqcov",
     "cchar",
 )
+_CONTEXT = ("first_share", "char_gap", "top_first", "top_char", "group_top_char", "group_first")
+_OTHER_LANGS = ("xchar", "xchar_mean", "xnear", "xnear_rr")
+_HIERARCHY = ("depth", "children", "nlabels_same", "parent", "child")
+_SOFT = ("soft_qmean", "soft_qmin", "soft_lmean", "soft_lmin", "soft_qfirst", "soft_qlast")
+_RELATIVE = (*_BASE, *_OTHER_LANGS, *_HIERARCHY, *_SOFT)
+FEATURES: tuple[str, ...] = (
+    *_BASE,
+    *_CONTEXT,
+    *_OTHER_LANGS,
+    *_HIERARCHY,
+    *_SOFT,
+    *(f"rel_{name}" for name in _RELATIVE),
+)
+# Languages close enough that a label in one is evidence for a title in another.
+LANGUAGE_FAMILIES = (
+    frozenset({"da", "nb", "nn", "no", "sv", "is", "fo"}),
+    frozenset({"nl", "de", "af", "fy", "lb"}),
+    frozenset({"fr", "es", "it", "pt", "ro", "ca", "gl"}),
+)
 CHAR_NGRAMS = (2, 3, 4)
-DEFAULT_DEPTH = 20
-COEFFICIENTS_FILE = "rerank_coefficients.json"
+DEFAULT_DEPTH = 50
+MODEL_FILE = "rerank_model.json"
+SOFT_GRAM = 4
+MAX_TREE_LEVELS = 12
 
 
 @dataclass(frozen=True)
 class RerankModel:
-    """Linear scorer: ``score = features · weights`` (features in :data:`FEATURES` order)."""
+    """A tree ensemble (sum of regression trees) over :data:`FEATURES`, evaluated with numpy.
 
-    weights: npt.NDArray[np.float64]
+    The trees are flat arrays over all nodes: an inner node sends a row to ``left`` when its
+    feature value is ``<= threshold`` (LightGBM's rule for numeric splits), else ``right``;
+    a leaf (``feature == -1``) holds ``value``. ``roots`` are the first node of each tree.
+    """
+
+    feature: npt.NDArray[np.int32]
+    threshold: npt.NDArray[np.float64]
+    left: npt.NDArray[np.int32]
+    right: npt.NDArray[np.int32]
+    value: npt.NDArray[np.float64]
+    roots: npt.NDArray[np.int32]
     depth: int = DEFAULT_DEPTH
     meta: dict[str, Any] | None = None
+    levels: int = field(init=False)
+    # The trees padded to complete binary trees of ``levels`` levels in heap order (node i
+    # has children 2i+1 and 2i+2): a row's path is then pure arithmetic, with no per-node
+    # "is this a leaf" test. A leaf above the last level becomes a split that always goes
+    # left (threshold +inf) with the leaf's value at every descendant leaf.
+    _heap_feature: npt.NDArray[np.int32] = field(init=False, repr=False)
+    _heap_threshold: npt.NDArray[np.float64] = field(init=False, repr=False)
+    _heap_value: npt.NDArray[np.float64] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        deepest = 0
+        stack = [(int(r), 0) for r in self.roots]
+        while stack:
+            node, at = stack.pop()
+            deepest = max(deepest, at)
+            if self.feature[node] >= 0:
+                stack.append((int(self.left[node]), at + 1))
+                stack.append((int(self.right[node]), at + 1))
+        if deepest > MAX_TREE_LEVELS:
+            raise ValueError(f"trees deeper than {MAX_TREE_LEVELS} levels")
+        object.__setattr__(self, "levels", deepest)
+        n_inner, n_leaves = 2**deepest - 1, 2**deepest
+        heap_feature = np.zeros((len(self.roots), max(n_inner, 1)), dtype=np.int32)
+        heap_threshold = np.full((len(self.roots), max(n_inner, 1)), np.inf)
+        heap_value = np.zeros((len(self.roots), n_leaves), dtype=np.float64)
+        for t, root in enumerate(self.roots.tolist()):
+            todo = [(root, 0, 0)]  # (node, heap position, level)
+            while todo:
+                node, position, at = todo.pop()
+                if at == deepest:
+                    heap_value[t, position - n_inner] = self.value[node]
+                elif self.feature[node] >= 0:
+                    heap_feature[t, position] = self.feature[node]
+                    heap_threshold[t, position] = self.threshold[node]
+                    todo.append((int(self.left[node]), 2 * position + 1, at + 1))
+                    todo.append((int(self.right[node]), 2 * position + 2, at + 1))
+                else:
+                    # A leaf above the last level: both children repeat it.
+                    todo.append((node, 2 * position + 1, at + 1))
+                    todo.append((node, 2 * position + 2, at + 1))
+        object.__setattr__(self, "_heap_feature", heap_feature)
+        object.__setattr__(self, "_heap_threshold", heap_threshold)
+        object.__setattr__(self, "_heap_value", heap_value)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RerankModel:
         names = list(data["features"])
         if names != list(FEATURES):
-            raise ValueError(f"coefficients are for features {names}, expected {list(FEATURES)}")
+            raise ValueError(f"model is for features {names}, expected {list(FEATURES)}")
+        trees = data["trees"]
+        feature = np.asarray(trees["feature"], dtype=np.int32)
+        n = len(feature)
+        arrays = [np.asarray(trees[k]) for k in ("threshold", "left", "right", "value")]
+        if any(len(x) != n for x in arrays) or feature.max(initial=-1) >= len(FEATURES):
+            raise ValueError("malformed tree arrays")
+        left, right = (x.astype(np.int32) for x in arrays[1:3])
+        inner = feature >= 0
+        if np.any(inner & ((left < 0) | (left >= n) | (right < 0) | (right >= n))):
+            raise ValueError("malformed tree arrays")
         return cls(
-            np.asarray(data["weights"], dtype=np.float64),
+            feature,
+            arrays[0].astype(np.float64),
+            left,
+            right,
+            arrays[3].astype(np.float64),
+            np.asarray(trees["roots"], dtype=np.int32),
             int(data.get("depth", DEFAULT_DEPTH)),
-            {k: v for k, v in data.items() if k not in {"features", "weights", "depth"}},
+            {k: v for k, v in data.items() if k not in {"features", "trees", "depth"}},
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **(self.meta or {}),
             "features": list(FEATURES),
-            "weights": [round(float(w), 6) for w in self.weights],
             "depth": self.depth,
+            "trees": {
+                "roots": self.roots.tolist(),
+                "feature": self.feature.tolist(),
+                "threshold": self.threshold.tolist(),
+                "left": self.left.tolist(),
+                "right": self.right.tolist(),
+                "value": self.value.tolist(),
+            },
         }
+
+    def score(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
+        """Sum of the trees' leaf values for each row of ``features``: all trees and rows
+        step down one level at a time, together."""
+        rows = features.shape[0]
+        n_trees = len(self.roots)
+        if not rows or not n_trees:
+            return np.zeros(rows, dtype=np.float64)
+        values = np.ascontiguousarray(features, dtype=np.float64).ravel()
+        width = self._heap_feature.shape[1]
+        tree_base = (np.arange(n_trees) * width)[:, None]
+        row_base = (np.arange(rows) * features.shape[1])[None, :]
+        position = np.zeros((n_trees, rows), dtype=np.int64)
+        for _ in range(self.levels):
+            flat = tree_base + position
+            goes_right = (
+                values[row_base + self._heap_feature.ravel()[flat]]
+                > self._heap_threshold.ravel()[flat]
+            )
+            position = 2 * position + 1 + goes_right
+        leaves = position - (2**self.levels - 1)
+        leaf_values = self._heap_value.ravel()[
+            (np.arange(n_trees) * 2**self.levels)[:, None] + leaves
+        ]
+        return np.asarray(leaf_values.sum(axis=0), dtype=np.float64)
 
 
 def load_default_model() -> RerankModel | None:
-    """The shipped coefficients, or ``None`` when the file is missing."""
+    """The shipped model, or ``None`` when the file is missing."""
     try:
-        text = resources.files(__package__).joinpath("data", COEFFICIENTS_FILE).read_text("utf-8")
+        text = resources.files(__package__).joinpath("data", MODEL_FILE).read_text("utf-8")
     except (FileNotFoundError, OSError):
         return None
     try:
         return RerankModel.from_dict(json.loads(text))
-    except ValueError as exc:
-        # Coefficients from an older feature list: rank with the first stage alone rather
-        # than fail (a test checks that the shipped file matches FEATURES).
+    except (ValueError, KeyError) as exc:
+        # A model for an older feature list: rank with the first stage alone rather than
+        # fail (a test checks that the shipped file matches FEATURES).
         warnings.warn(f"reranker disabled: {exc}", RuntimeWarning, stacklevel=2)
         return None
 
@@ -131,6 +266,9 @@ class RerankIndex:
     :param concept_group: per concept, 1.0 when it is not an occupation.
     :param concept_codes: per concept, its ISCO-08 code: the 4-digit unit group of an
         occupation, the code of an ISCO group ("" when unknown).
+    :param label_langs: language code of each label.
+    :param broader: (narrower concept index, broader concept index) pairs: ESCO's broader
+        relations between the concepts (occupation → occupation or ISCO group, group → group).
     """
 
     def __init__(
@@ -143,8 +281,13 @@ class RerankIndex:
         kind_preferred: npt.NDArray[np.float32],
         concept_group: npt.NDArray[np.float32],
         concept_codes: Sequence[str] | None = None,
+        label_langs: Sequence[str] | None = None,
+        broader: Sequence[tuple[int, int]] = (),
     ) -> None:
         n = len(phrases)
+        langs = list(label_langs) if label_langs is not None else [""] * n
+        self.langs = sorted(set(langs))
+        self.label_lang = np.array([self.langs.index(x) for x in langs], dtype=np.int16)
         self.label_occ = label_occ
         self.kind_preferred = kind_preferred
         self.concept_group = concept_group
@@ -156,6 +299,10 @@ class RerankIndex:
         # ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
         char_docs = [Counter(char_ngrams(p)) for p in phrases]
         self.char_matrix, self.char_vocab, self.char_idf = _tfidf(char_docs, n)
+        # Row of every stored value: dot products over whole row ranges need no per-row loop.
+        self.char_nnz_row = np.repeat(
+            np.arange(n, dtype=np.int64), np.diff(self.char_matrix.indptr)
+        )
         # Word block: binary sets of stems and compound-part stems, idf ln(n / df) + 1.
         word_docs = [Counter(set(c) | set(p)) for c, p in zip(content, parts, strict=True)]
         df: Counter[str] = Counter()
@@ -207,12 +354,70 @@ class RerankIndex:
             for length in range(1, min(len(code), 4) + 1):
                 self.prefix[length, c] = prefix_ids.setdefault(code[:length], len(prefix_ids))
         self.label_len = np.array([len(c) for c in content], dtype=np.float32)
+        self._hierarchy_arrays(n_concepts, broader)
+        self._soft_index(phrases, langs)
         self.head = self._ids([c[-1] if c else "" for c in content])
         self.lead = self._ids([c[0] if c else "" for c in content])
         self.headpart = self._ids(heads)
 
     def _ids(self, words: Sequence[str]) -> npt.NDArray[np.int32]:
         return np.array([self.word_vocab.get(w, -1) if w else -1 for w in words], dtype=np.int32)
+
+    def _hierarchy_arrays(self, n_concepts: int, broader: Sequence[tuple[int, int]]) -> None:
+        """Parent links as a sparse 0/1 matrix (child x parent), the number of narrower
+        concepts and each concept's depth below the ISCO groups (an occupation directly
+        under its unit group is 1; ISCO groups are 0)."""
+        pairs = sorted({(c, p) for c, p in broader if c != p})
+        child = np.array([c for c, _ in pairs], dtype=np.int64)
+        parent = np.array([p for _, p in pairs], dtype=np.int64)
+        self.parents = sp.csr_matrix(
+            (np.ones(len(pairs), dtype=np.float32), (child, parent)),
+            shape=(n_concepts, n_concepts),
+        )
+        self.children = np.log1p(np.bincount(parent, minlength=n_concepts)).astype(np.float32)
+        parents_of: dict[int, list[int]] = {}
+        for c, p in pairs:
+            parents_of.setdefault(c, []).append(p)
+        depth = np.zeros(n_concepts, dtype=np.float32)
+        for c in range(n_concepts):
+            if self.concept_group[c]:
+                continue
+            # Walk up through occupations (ESCO's occupation tree has no cycles; the bound
+            # guards against a malformed import).
+            steps, node, seen = 1, c, {c}
+            while steps < 20:
+                above = [p for p in parents_of.get(node, []) if not self.concept_group[p]]
+                if not above or above[0] in seen:
+                    break
+                node = above[0]
+                seen.add(node)
+                steps += 1
+            depth[c] = steps
+        self.depth = depth
+
+    def _soft_index(self, phrases: Sequence[str], langs: Sequence[str]) -> None:
+        """Character 4-grams of the labels' content words (3+ letters, no stopwords): one
+        0/1 row per label (all its words) and one per label word, for soft coverage."""
+        grams: dict[str, int] = {}
+        label_rows: list[list[int]] = []
+        word_rows: list[list[int]] = []
+        word_counts: list[int] = []
+        for phrase, lang in zip(phrases, langs, strict=True):
+            words = soft_words(phrase.split(), stopwords_for(lang))
+            union: set[int] = set()
+            for word in words:
+                ids = {grams.setdefault(g, len(grams)) for g in _grams(word)}
+                word_rows.append(sorted(ids))
+                union |= ids
+            label_rows.append(sorted(union))
+            word_counts.append(len(words))
+        self.soft_grams = grams
+        self.soft_labels = _binary_rows(label_rows, len(grams))
+        self.soft_words = _binary_rows(word_rows, len(grams))
+        self.soft_word_len = np.diff(self.soft_words.indptr).astype(np.float32)
+        counts = np.array(word_counts, dtype=np.int64)
+        self.soft_word_start = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
+        self.soft_word_count = counts
 
     def char_vector(self, phrase: str) -> npt.NDArray[np.float32]:
         """Dense L2-normalised char TF-IDF vector of a query (unknown n-grams dropped, as
@@ -240,12 +445,14 @@ class RerankIndex:
         label_ends: npt.NDArray[np.intp],
         exact_labels: Sequence[int],
         label_ok: npt.NDArray[np.bool_] | None = None,
+        query_lang: str = "",
     ) -> npt.NDArray[np.float32]:
         """Feature matrix (candidates x :data:`FEATURES`) for one query.
 
         ``candidates`` are concept indices in first-stage order with ``first_scores``; each
         concept's labels are ``label_starts[c]:label_ends[c]``. ``label_ok`` limits the
-        label-level evidence to some labels (the query's language): the others score 0.
+        label-level evidence to some labels (the query's language, ``query_lang``): the
+        others score 0 there and count as other-language evidence.
         """
         k = len(candidates)
         out = np.zeros((k, len(FEATURES)), dtype=np.float32)
@@ -253,14 +460,14 @@ class RerankIndex:
             return out
         starts, ends = label_starts[candidates], label_ends[candidates]
         lengths = ends - starts
-        offsets = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
-        rows = np.arange(int(lengths.sum())) + offsets
-        seg = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.intp)
+        seg = _segment_starts(lengths)
+        rows = np.arange(int(seg[-1] + lengths[-1])) + np.repeat(starts - seg, lengths)
 
         qchar = self.char_vector(phrase)
         ok = None if label_ok is None else label_ok[rows]
         use = rows if ok is None else rows[ok]
-        char = _scatter(ok, _rows_dot(self.char_matrix, use, qchar))
+        char_all = _ranges_dot(self.char_matrix, self.char_nnz_row, starts, ends, qchar)
+        char = char_all if ok is None else np.where(ok, char_all, np.float32(0.0))
         qwords = list(dict.fromkeys([*content, *parts]))
         qcols = [self.word_vocab[w] for w in qwords if w in self.word_vocab]
         q_total = float(self.word_idf[qcols].sum()) + self.oov_idf * (len(qwords) - len(qcols))
@@ -307,6 +514,142 @@ class RerankIndex:
         if q_total > 0:
             out[:, 16] = _rows_dot(self.concept_words, candidates, hit) / q_total
         out[:, 17] = np.add.reduceat(char, seg) / self.concept_char_norm[candidates]
+        col = {name: i for i, name in enumerate(FEATURES)}
+        top_first = float(first_scores.max())
+        top_char = float(char_c.max())
+        group = out[:, col["group"]]
+        out[:, col["first_share"]] = first_scores / max(top_first, 1e-6)
+        out[:, col["char_gap"]] = char_c - top_char
+        out[:, col["top_first"]] = top_first
+        out[:, col["top_char"]] = top_char
+        out[:, col["group_top_char"]] = group * top_char
+        out[:, col["group_first"]] = group * first_scores
+        if ok is not None:
+            xl = self._other_languages(char_all, ok, rows, seg, query_lang)
+            out[:, col["xchar"] : col["xchar"] + len(_OTHER_LANGS)] = xl
+        relf = out[:, col["first_share"]]
+        out[:, col["depth"]] = self.depth[candidates]
+        out[:, col["children"]] = self.children[candidates]
+        same = lengths.astype(np.float32) if ok is None else np.add.reduceat(ok, seg)
+        out[:, col["nlabels_same"]] = np.log1p(same)
+        out[:, col["parent"]], out[:, col["child"]] = self._relatives(candidates, relf)
+        soft = self._soft(phrase, query_lang, use)
+        pooled_soft = np.maximum.reduceat(_scatter_rows(ok, soft), seg, axis=0)
+        out[:, col["soft_qmean"] : col["soft_qmean"] + len(_SOFT)] = pooled_soft
+        base = [col[name] for name in _RELATIVE]
+        rel = [col[f"rel_{name}"] for name in _RELATIVE]
+        out[:, rel] = out[:, base] - out[:, base].max(axis=0)
+        return out
+
+    def _other_languages(
+        self,
+        char_all: npt.NDArray[np.float32],
+        ok: npt.NDArray[np.bool_],
+        rows: npt.NDArray[np.intp],
+        seg: npt.NDArray[np.intp],
+        query_lang: str,
+    ) -> npt.NDArray[np.float32]:
+        """``xchar`` (best char cosine among the concept's labels in other languages),
+        ``xchar_mean`` (mean over the other languages of their best), ``xnear`` (best in a
+        language of the query's family) and its reciprocal rank among the candidates."""
+        k = len(seg)
+        out = np.zeros((k, len(_OTHER_LANGS)), dtype=np.float32)
+        other = np.where(ok, np.float32(0.0), char_all)
+        out[:, 0] = np.maximum.reduceat(other, seg)
+        others = [i for i, lang in enumerate(self.langs) if lang != query_lang]
+        if others:
+            owner = np.repeat(np.arange(k), np.diff(seg, append=len(rows)))
+            per_lang = np.zeros((k, len(self.langs)), dtype=np.float32)
+            np.maximum.at(per_lang, (owner, self.label_lang[rows]), other)
+            out[:, 1] = per_lang[:, others].mean(axis=1)
+        family = next((f for f in LANGUAGE_FAMILIES if query_lang in f), frozenset())
+        near = [i for i, lang in enumerate(self.langs) if lang in family and lang != query_lang]
+        if near:
+            near_rows = np.isin(self.label_lang[rows], near)
+            out[:, 2] = np.maximum.reduceat(np.where(near_rows, other, np.float32(0.0)), seg)
+            order = np.argsort(-out[:, 2], kind="stable")
+            rank = np.empty(k, dtype=np.float32)
+            rank[order] = np.arange(1, k + 1, dtype=np.float32)
+            out[:, 3] = np.where(out[:, 2] > 0, 1.0 / rank, 0.0)
+        return out
+
+    def _relatives(
+        self, candidates: npt.NDArray[np.intp], relf: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Per candidate: the best relative first-stage score of its broader concepts among
+        the candidates (``parent``) and of its narrower ones (``child``)."""
+        k = len(candidates)
+        parent = np.zeros(k, dtype=np.float32)
+        child = np.zeros(k, dtype=np.float32)
+        starts = self.parents.indptr[candidates]
+        ends = self.parents.indptr[candidates + 1]
+        if not int((ends - starts).sum()):
+            return parent, child
+        where = np.full(self.parents.shape[0], -1, dtype=np.int64)
+        where[candidates] = np.arange(k)
+        links = _ranges(starts, ends)
+        owner = np.repeat(np.arange(k), ends - starts)
+        above = where[self.parents.indices[links]]
+        keep = above >= 0
+        np.maximum.at(parent, owner[keep], relf[above[keep]])
+        np.maximum.at(child, above[keep], relf[owner[keep]])
+        return parent, child
+
+    def _soft(
+        self, phrase: str, query_lang: str, use: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.float32]:
+        """Soft coverage of the labels ``use`` (rows x 6): per query word, the share of its
+        4-grams found in the label (mean, minimum), per label word, the share found in the
+        query (mean, minimum), and the share for the query's first and last word (German
+        titles name the speciality last: "… Schwerpunkt Zerspanungstechnik"). Labels
+        without content words score 0 on the label side."""
+        out = np.zeros((len(use), len(_SOFT)), dtype=np.float32)
+        words = list(
+            dict.fromkeys(
+                soft_words(phrase.split(), stopwords_for(query_lang))
+                or soft_words(phrase.split(), frozenset())
+            )
+        )
+        if not words or not len(use):
+            return out
+        word_grams = [[self.soft_grams.get(g, -1) for g in _grams(w)] for w in words]
+        known = np.array(sorted({g for ids in word_grams for g in ids if g >= 0}), dtype=np.int64)
+        if not len(known):
+            return out
+        # member[j, i]: the query's j-th known 4-gram occurs in its i-th word.
+        member = np.zeros((len(known), len(words)), dtype=np.float32)
+        for i, ids in enumerate(word_grams):
+            member[np.searchsorted(known, [g for g in ids if g >= 0]), i] = 1.0
+        word_len = np.array([len(ids) for ids in word_grams], dtype=np.float32)
+        owner, where = _known_hits(self.soft_labels, use, known)
+        covered = (
+            np.stack(
+                [
+                    np.bincount(owner, weights=member[where, i], minlength=len(use))
+                    for i in range(len(words))
+                ],
+                axis=1,
+            )
+            / word_len
+        )
+        out[:, 0] = covered.mean(axis=1)
+        out[:, 1] = covered.min(axis=1)
+        out[:, 4] = covered[:, 0]
+        out[:, 5] = covered[:, -1]
+        has_words = self.soft_word_count[use] > 0
+        labels = use[has_words]
+        if len(labels):
+            starts = self.soft_word_start[labels]
+            counts = self.soft_word_count[labels]
+            word_rows = _ranges(starts, starts + counts)
+            word_owner, _ = _known_hits(self.soft_words, word_rows, known)
+            share = (
+                np.bincount(word_owner, minlength=len(word_rows)) / self.soft_word_len[word_rows]
+            )
+            seg = _segment_starts(counts)
+            out[has_words, 2] = np.add.reduceat(share, seg) / counts
+            out[has_words, 3] = np.minimum.reduceat(share, seg)
+        out[~has_words] = 0.0
         return out
 
     def _hierarchy(
@@ -336,6 +679,36 @@ class RerankIndex:
         return out
 
 
+def soft_words(words: Sequence[str], stop: frozenset[str]) -> list[str]:
+    """Words that count for soft coverage: 3+ characters and not a stopword."""
+    return [w for w in words if len(w) >= 3 and w not in stop]
+
+
+def _grams(word: str) -> list[str]:
+    """Character 4-grams of a space-padded word ("ab" → [" ab "])."""
+    padded = f" {word} "
+    return [padded[i : i + SOFT_GRAM] for i in range(max(len(padded) - SOFT_GRAM + 1, 1))]
+
+
+def _binary_rows(rows: Sequence[Sequence[int]], n_cols: int) -> sp.csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
+
+
+def _scatter_rows(
+    mask: npt.NDArray[np.bool_] | None, values: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    """Rows computed where ``mask`` holds, spread back with zero rows elsewhere."""
+    if mask is None:
+        return values
+    out = np.zeros((len(mask), values.shape[1]), dtype=np.float32)
+    out[mask] = values
+    return out
+
+
 def _scatter(
     mask: npt.NDArray[np.bool_] | None, values: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
@@ -347,11 +720,54 @@ def _scatter(
     return out
 
 
+def _known_hits(
+    matrix: sp.csr_matrix, rows: npt.NDArray[np.intp], known: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Stored columns of ``matrix[rows]`` that are in the sorted array ``known``: for each
+    hit, its row's position in ``rows`` and the column's position in ``known``."""
+    starts = matrix.indptr[rows]
+    ends = matrix.indptr[rows + 1]
+    columns = matrix.indices[_ranges(starts, ends)]
+    where = np.minimum(np.searchsorted(known, columns), len(known) - 1)
+    hit = known[where] == columns
+    owner = np.repeat(np.arange(len(rows)), ends - starts)
+    return owner[hit], where[hit]
+
+
+def _segment_starts(lengths: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.intp]:
+    """Start of each segment when segments of these lengths are laid end to end."""
+    out = np.zeros(len(lengths), dtype=np.intp)
+    np.cumsum(lengths[:-1], out=out[1:])
+    return out
+
+
 def _ranges(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Concatenation of ``range(s, e)`` for each pair, without a Python loop."""
     lengths = ends - starts
-    offsets = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
-    return np.arange(int(lengths.sum())) + offsets
+    seg = _segment_starts(lengths)
+    return np.arange(int(lengths.sum())) + np.repeat(starts - seg, lengths)
+
+
+def _ranges_dot(
+    matrix: sp.csr_matrix,
+    nnz_row: npt.NDArray[np.int64],
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+    dense: npt.NDArray[np.float32],
+) -> npt.NDArray[np.float32]:
+    """``matrix[rows] @ dense`` for the rows ``starts[i]:ends[i]`` of every range, in order
+    (a candidate's labels are one such range): the stored values of a range are contiguous,
+    so one gather per range replaces one per row."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    nnz_start = matrix.indptr[starts]
+    nnz_count = matrix.indptr[ends] - nnz_start
+    positions = _ranges(nnz_start, nnz_start + nnz_count)
+    values = matrix.data[positions] * dense[matrix.indices[positions]]
+    # Local row index: the global row shifted by where its range starts in the output.
+    shift = np.repeat(_segment_starts(lengths) - starts, nnz_count)
+    local = nnz_row[positions] + shift
+    return np.bincount(local, weights=values, minlength=total).astype(np.float32)
 
 
 def _rows_dot(

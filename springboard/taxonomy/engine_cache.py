@@ -16,7 +16,14 @@ from typing import Any, cast
 from springboard.matching.engine import MatchingEngine
 from springboard.matching.extractor import SkillExtractor
 from springboard.matching.ranker import OccupationRanker
-from springboard.taxonomy.models import Label, Occupation, OccupationSkill, Skill, TaxonomyVersion
+from springboard.taxonomy.models import (
+    IscoGroup,
+    Label,
+    Occupation,
+    OccupationSkill,
+    Skill,
+    TaxonomyVersion,
+)
 
 CHUNK = 5000
 _lock = threading.Lock()
@@ -69,6 +76,25 @@ def skill_label_rows() -> Iterator[tuple[str, str, str, str]]:
 SMALL_TAXONOMY = 5000
 
 
+def broader_pairs() -> list[tuple[str, str]]:
+    """``(narrower uri, broader uri)``: occupation → broader occupation, occupation → ISCO
+    group and ISCO group → parent group (the reranker's hierarchy features)."""
+    pairs: list[tuple[str, str]] = list(
+        Occupation.objects.filter(broader__isnull=False)
+        .values_list("uri", "broader__uri")
+        .order_by()
+    )
+    pairs += (
+        Occupation.objects.filter(isco_group__isnull=False)
+        .values_list("uri", "isco_group__uri")
+        .order_by()
+    )
+    pairs += (
+        IscoGroup.objects.filter(parent__isnull=False).values_list("uri", "parent__uri").order_by()
+    )
+    return pairs
+
+
 def get_ranker() -> OccupationRanker:
     """Job title → occupations, over the labels of every imported language."""
 
@@ -80,11 +106,14 @@ def get_ranker() -> OccupationRanker:
             .values_list("uri", "isco_group__code")
             .order_by()
         )
+        options: dict[str, Any] = {
+            "version": key,
+            "concept_codes": codes,
+            "broader": broader_pairs(),
+        }
         if len(rows) < SMALL_TAXONOMY:
-            return OccupationRanker(
-                rows, max_df=1.0, word_max_df=1.0, version=key, concept_codes=codes
-            )
-        return OccupationRanker(rows, version=key, concept_codes=codes)
+            return OccupationRanker(rows, max_df=1.0, word_max_df=1.0, **options)
+        return OccupationRanker(rows, **options)
 
     return _cached("ranker", build)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from springboard.matching.rerank import FEATURES
 from springboard.taxonomy import engine_cache
 from springboard.taxonomy.services import reference_data_import
 from springboard.taxonomy.tests.conftest import ESCO, FIXTURES
@@ -41,3 +42,16 @@ def test_matchers_are_built_once_per_version(
     assert rebuilt is not extractor
     assert f"{ESCO}skill/s-team" in rebuilt.extract_uris("We use kanban.", "en")
     assert engine_cache.get_ranker() is not ranker
+
+
+@pytest.mark.usefixtures("imported")
+def test_ranker_gets_the_hierarchy_from_the_database() -> None:
+    pairs = set(engine_cache.broader_pairs())
+    # From the fixture's broader relations and iscoGroup column.
+    assert (f"{ESCO}occupation/0001-dev", f"{ESCO}isco/C2512") in pairs
+    assert all(narrower != wider for narrower, wider in pairs)
+    ranker = engine_cache.get_ranker()
+    dev = ranker.uris.index(f"{ESCO}occupation/0001-dev")
+    candidates, features = ranker.candidate_features("software developer", "en")
+    row = features[list(candidates).index(dev)]
+    assert row[FEATURES.index("depth")] == 1.0  # directly below its unit group
