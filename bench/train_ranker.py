@@ -204,10 +204,12 @@ def export(boosters: Sequence[Any], meta: dict[str, Any]) -> RerankModel:
     )
 
 
-def crossfit_models(sets: dict[str, list[Query]]) -> dict[bool, RerankModel]:
+def crossfit_models(
+    sets: dict[str, list[Query]], seeds: Sequence[int] = SEEDS
+) -> dict[bool, RerankModel]:
     """``{True: model for the dev halves (fitted on the test halves), False: the reverse}``."""
     pooled = [q for queries in sets.values() for q in queries]
-    return {half: fit([q for q in pooled if q.dev != half]) for half in (True, False)}
+    return {half: fit([q for q in pooled if q.dev != half], seeds) for half in (True, False)}
 
 
 def leave_one_out_models(sets: dict[str, list[Query]]) -> dict[str, RerankModel]:
@@ -237,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--write", action="store_true", help="write the model file")
+    parser.add_argument("--seeds", type=int, default=len(SEEDS), help="bagged fits (tries)")
     args = parser.parse_args(argv)
     data = args.data or Path(
         os.environ.get("SPRINGBOARD_REFERENCE_DATA")
@@ -247,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     for melo in melo_sets_from_dir(data / "melo_dev"):
         sets[melo.name] = collect(set_ranker(melo, ref), melo)
         print(f"{melo.name}: {len(sets[melo.name])} queries", file=sys.stderr)
-    folds = crossfit_models(sets)
+    seeds = tuple(range(1, args.seeds + 1))
+    folds = crossfit_models(sets, seeds)
     report = {
         name: {
             "first_stage": round(mrr_within(qs, None), 4),
@@ -265,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(json.dumps(report, indent=1))
     if args.write:
-        model = fit([q for qs in sets.values() for q in qs])
+        model = fit([q for qs in sets.values() for q in qs], seeds)
         shipped = RerankModel(
             model.feature,
             model.threshold,
@@ -279,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
                 "fra_q_fr_c_fr, swe_q_sv_c_sv (other-language labels: ESCO/MELO en, nl, da, nb)",
                 "method": "LightGBM LambdaRank, "
                 + json.dumps(PARAMS, sort_keys=True)
-                + f", average of seeds {list(SEEDS)}; script bench/train_ranker.py",
+                + f", average of seeds {list(seeds)}; script bench/train_ranker.py",
                 "mrr_within_candidates_crossfitted": report,
                 "n_features": len(FEATURES),
             },

@@ -20,10 +20,11 @@ Scoring one query is a gather over the inverted index (CSC postings) and ``np.bi
 a batch is one sparse matrix product. Features present in more than ``max_df`` of all labels
 ("er", " ma") are dropped: they carry almost no IDF weight but make up most of the postings.
 
-Second stage (:mod:`.rerank`): the best ``depth`` (20) concepts of that first stage are
-re-scored by a small linear model over language-independent features (a char 2-4-gram
-cosine per label and per concept, word coverage, head-word match, ISCO hierarchy, …) whose
-coefficients ship in ``data/rerank_coefficients.json`` (fitted by ``bench/train_ranker.py``).
+Second stage (:mod:`.rerank`): the best ``depth`` (50) concepts of that first stage are
+re-scored by a gradient-boosted tree ensemble over language-independent features (a char
+2-4-gram cosine per label and per concept, word and soft coverage, head-word match, the
+concept's labels in other languages, ESCO/ISCO hierarchy, …) shipped in
+``data/rerank_model.json`` (fitted by ``bench/train_ranker.py``).
 """
 
 from __future__ import annotations
@@ -185,7 +186,7 @@ class OccupationRanker:
     :param max_df: drop character n-grams found in more than this share of labels.
     :param word_max_df: the same for word features (their posting lists are short).
     :param rerank: build the second stage (:mod:`~springboard.matching.rerank`); it is used
-        when coefficients exist (``rerank_model`` or the shipped file).
+        when a model exists (``rerank_model`` or the shipped file).
     :param concept_codes: occupation URI → ISCO-08 code (ESCO ``iscoGroup``), for the
         reranker's hierarchy features; ISCO group URIs carry their code already.
     :param evidence_labels: labels that never make a concept a candidate but are evidence
