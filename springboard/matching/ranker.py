@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from . import kernels
 from .esco_files import OCCUPATION_MARKER
 from .rerank import RerankIndex, RerankModel, load_default_model, word_info
 from .textnorm import (
@@ -293,6 +294,11 @@ class OccupationRanker:
         # Inverted index: features x labels in CSR, i.e. one posting list per feature.
         self._postings = matrix.T.tocsr()
         self._postings.sort_indices()
+        self._posting_arrays = (
+            self._postings.indptr.astype(np.int64),
+            self._postings.indices.astype(np.int32),
+            self._postings.data.astype(np.float32),
+        )
         self._rerank_index: RerankIndex | None = None
         self._rerank_model: RerankModel | None = None
         if rerank:
@@ -317,11 +323,6 @@ class OccupationRanker:
                     if narrower in uri_index and wider in uri_index
                 ],
             )
-        # Labels in the query's language, for the reranker's label-level evidence (a query in
-        # a language without labels uses every label).
-        self._same_lang = {
-            lang: self._label_lang == i for i, lang in enumerate(self.langs) if len(self.langs) > 1
-        }
         self._occ_ends = np.r_[self._occ_starts[1:], len(ordered)].astype(np.intp)
         self._lang_weights = {
             lang: np.array(
@@ -365,11 +366,7 @@ class OccupationRanker:
         exact = self._exact.get(" ".join(self._feat.words(title)))
         if exact:
             label_scores[exact] += EXACT_BOOST
-        label_scores *= self._weights_for(lang)
-        if not len(label_scores):
-            # No labels at all (an empty taxonomy): reduceat needs at least one element.
-            return np.zeros(len(self._occ_starts), dtype=np.float32)
-        return np.maximum.reduceat(label_scores, self._occ_starts)
+        return kernels.concept_maxima(label_scores, self._weights_for(lang), self._occ_starts)
 
     def _top(self, scores: npt.NDArray[np.float32], top: int) -> list[Ranked]:
         best = self._best(scores, top)
@@ -421,7 +418,6 @@ class OccupationRanker:
             self._occ_starts,
             self._occ_ends,
             self._exact.get(phrase, []),
-            self._same_lang.get(code),
             code,
         )
         return best, feats
@@ -452,23 +448,12 @@ class OccupationRanker:
 
     def _first_stage(self, title: str, code: str) -> npt.NDArray[np.float32]:
         cols, vals = self._query_vector(title, code)
-        label_scores = np.zeros(len(self._label_text), dtype=np.float32)
-        if cols:
-            post = self._postings
-            starts, ends = post.indptr[cols], post.indptr[np.array(cols) + 1]
-            lengths = ends - starts
-            total = int(lengths.sum())
-            if total:
-                # Concatenated posting ranges without a Python loop: positions = a running
-                # index corrected at each range start.
-                offsets = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths)
-                positions = np.arange(total) + offsets
-                weights = np.repeat(np.asarray(vals, dtype=np.float32), lengths)
-                label_scores = np.bincount(
-                    post.indices[positions],
-                    weights=post.data[positions] * weights,
-                    minlength=len(self._label_text),
-                ).astype(np.float32)
+        label_scores = kernels.posting_sums(
+            *self._posting_arrays,
+            np.asarray(cols, dtype=np.int64),
+            np.asarray(vals, dtype=np.float32),
+            len(self._label_text),
+        )
         return self._occupation_scores(label_scores, title, code)
 
     def rank(self, title: str, lang: str | None = None, top: int = 10) -> list[Ranked]:

@@ -45,12 +45,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from . import kernels
 from .textnorm import stemmer_for, stopwords_for
 
 _BASE = (
@@ -86,6 +87,9 @@ FEATURES: tuple[str, ...] = (
     *_SOFT,
     *(f"rel_{name}" for name in _RELATIVE),
 )
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}
+_BASE_COLUMNS = [_COLUMN[name] for name in _RELATIVE]
+_RELATIVE_COLUMNS = [_COLUMN[f"rel_{name}"] for name in _RELATIVE]
 # Languages close enough that a label in one is evidence for a title in another.
 LANGUAGE_FAMILIES = (
     frozenset({"da", "nb", "nn", "no", "sv", "is", "fo"}),
@@ -97,6 +101,8 @@ DEFAULT_DEPTH = 50
 MODEL_FILE = "rerank_model.json"
 SOFT_GRAM = 4
 MAX_TREE_LEVELS = 12
+# The compiled tree walk stores feature numbers in one byte.
+assert len(FEATURES) <= 256
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class RerankModel:
     # has children 2i+1 and 2i+2): a row's path is then pure arithmetic, with no per-node
     # "is this a leaf" test. A leaf above the last level becomes a split that always goes
     # left (threshold +inf) with the leaf's value at every descendant leaf.
-    _heap_feature: npt.NDArray[np.intp] = field(init=False, repr=False)
+    _heap_feature: npt.NDArray[np.uint8] = field(init=False, repr=False)
     _heap_threshold: npt.NDArray[np.float32] = field(init=False, repr=False)
     _heap_value: npt.NDArray[np.float64] = field(init=False, repr=False)
 
@@ -162,9 +168,9 @@ class RerankModel:
         threshold32 = heap_threshold.astype(np.float32)
         above = threshold32.astype(np.float64) > heap_threshold
         threshold32[above] = np.nextafter(threshold32[above], np.float32(-np.inf))
-        object.__setattr__(self, "_heap_feature", heap_feature.ravel().astype(np.intp))
-        object.__setattr__(self, "_heap_threshold", threshold32.ravel())
-        object.__setattr__(self, "_heap_value", heap_value.ravel())
+        object.__setattr__(self, "_heap_feature", heap_feature.astype(np.uint8))
+        object.__setattr__(self, "_heap_threshold", threshold32)
+        object.__setattr__(self, "_heap_value", heap_value)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RerankModel:
@@ -209,24 +215,13 @@ class RerankModel:
 
     def score(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         """Sum of the trees' leaf values for each row of ``features`` (float32, as
-        :meth:`RerankIndex.features` makes them): all trees and rows step down one level at
-        a time, together."""
-        rows = features.shape[0]
-        n_trees = len(self.roots)
-        if not rows or not n_trees:
-            return np.zeros(rows, dtype=np.float64)
-        values = np.ascontiguousarray(features, dtype=np.float32).ravel()
-        width = max(2**self.levels - 1, 1)
-        tree_base = (np.arange(n_trees, dtype=np.intp) * width)[:, None]
-        row_base = (np.arange(rows, dtype=np.intp) * features.shape[1])[None, :]
-        position = np.zeros((n_trees, rows), dtype=np.intp)
-        for _ in range(self.levels):
-            node = tree_base + position
-            goes_right = values[row_base + self._heap_feature[node]] > self._heap_threshold[node]
-            position = 2 * position + 1 + goes_right
-        leaves = position - (2**self.levels - 1)
-        first_leaf = (np.arange(n_trees, dtype=np.intp) * 2**self.levels)[:, None]
-        return np.asarray(self._heap_value[first_leaf + leaves].sum(axis=0), dtype=np.float64)
+        :meth:`RerankIndex.features` makes them)."""
+        if not features.shape[0] or not len(self.roots):
+            return np.zeros(features.shape[0], dtype=np.float64)
+        rows = np.ascontiguousarray(features, dtype=np.float32)
+        return kernels.score_trees(
+            self._heap_feature, self._heap_threshold, self._heap_value, self.levels, rows
+        )
 
 
 @functools.cache
@@ -293,6 +288,8 @@ class RerankIndex:
         langs = list(label_langs) if label_langs is not None else [""] * n
         self.langs = sorted(set(langs))
         self.label_lang = np.array([self.langs.index(x) for x in langs], dtype=np.int16)
+        # With one language every label is in the query's language.
+        self._per_language = len(self.langs) > 1
         self.label_occ = label_occ
         self.kind_preferred = kind_preferred
         self.concept_group = concept_group
@@ -304,10 +301,7 @@ class RerankIndex:
         # ln((1 + n) / (1 + df)) + 1, rows L2-normalised.
         char_docs = [Counter(char_ngrams(p)) for p in phrases]
         self.char_matrix, self.char_vocab, self.char_idf = _tfidf(char_docs, n)
-        # Row of every stored value: dot products over whole row ranges need no per-row loop.
-        self.char_nnz_row = np.repeat(
-            np.arange(n, dtype=np.int64), np.diff(self.char_matrix.indptr)
-        )
+        self._char_rows = _Rows.of(self.char_matrix)
         # Word block: binary sets of stems and compound-part stems, idf ln(n / df) + 1.
         word_docs = [Counter(set(c) | set(p)) for c, p in zip(content, parts, strict=True)]
         df: Counter[str] = Counter()
@@ -329,6 +323,9 @@ class RerankIndex:
             (np.ones(len(indices), dtype=np.float32), indices, indptr),
             shape=(n, len(self.word_vocab)),
         )
+        # Columns in order: the sums below then do not depend on set iteration order (string
+        # hashing differs between processes, and float32 sums with it).
+        self.word_matrix.sort_indices()
         self.label_idf_sum = np.asarray(self.word_matrix @ self.word_idf, dtype=np.float32).ravel()
         # Concept documents: the union of a concept's label words, and the L2-normalised sum
         # of its labels' char vectors (evidence spread over several alternative labels).
@@ -338,6 +335,8 @@ class RerankIndex:
         concept_words = sp.csr_matrix(owner @ self.word_matrix)
         concept_words.data[:] = 1.0
         self.concept_words = concept_words
+        self._word_rows = _Rows.of(self.word_matrix)
+        self._concept_word_rows = _Rows.of(concept_words)
         # q · (sum of label vectors) / |sum| is the sum of the label cosines over that norm.
         concept_char = sp.csr_matrix(owner @ self.char_matrix)
         norms = np.sqrt(np.asarray(concept_char.multiply(concept_char).sum(axis=1)).ravel())
@@ -420,6 +419,8 @@ class RerankIndex:
         self.soft_labels = _binary_rows(label_rows, len(grams))
         self.soft_words = _binary_rows(word_rows, len(grams))
         self.soft_word_len = np.diff(self.soft_words.indptr).astype(np.float32)
+        self._soft_label_rows = _Rows.of(self.soft_labels)
+        self._soft_word_rows = _Rows.of(self.soft_words)
         counts = np.array(word_counts, dtype=np.int64)
         self.soft_word_start = np.r_[0, np.cumsum(counts)[:-1]].astype(np.int64)
         self.soft_word_count = counts
@@ -449,58 +450,52 @@ class RerankIndex:
         label_starts: npt.NDArray[np.intp],
         label_ends: npt.NDArray[np.intp],
         exact_labels: Sequence[int],
-        label_ok: npt.NDArray[np.bool_] | None = None,
         query_lang: str = "",
     ) -> npt.NDArray[np.float32]:
         """Feature matrix (candidates x :data:`FEATURES`) for one query.
 
         ``candidates`` are concept indices in first-stage order with ``first_scores``; each
-        concept's labels are ``label_starts[c]:label_ends[c]``. ``label_ok`` limits the
-        label-level evidence to some labels (the query's language, ``query_lang``): the
-        others score 0 there and count as other-language evidence.
+        concept's labels are ``label_starts[c]:label_ends[c]``. When the index holds several
+        languages and ``query_lang`` is one of them, the label-level evidence comes from the
+        labels in that language; the others score 0 there and count as other-language
+        evidence.
         """
         k = len(candidates)
         out = np.zeros((k, len(FEATURES)), dtype=np.float32)
         if not k:
             return out
-        starts, ends = label_starts[candidates], label_ends[candidates]
-        lengths = ends - starts
-        seg = _segment_starts(lengths)
-        rows = np.arange(int(seg[-1] + lengths[-1])) + np.repeat(starts - seg, lengths)
-
-        qchar = self.char_vector(phrase)
-        ok = None if label_ok is None else label_ok[rows]
-        use = rows if ok is None else rows[ok]
-        char_all = _ranges_dot(self.char_matrix, self.char_nnz_row, starts, ends, qchar)
-        char = char_all if ok is None else np.where(ok, char_all, np.float32(0.0))
+        starts = label_starts[candidates].astype(np.int64)
+        ends = label_ends[candidates].astype(np.int64)
+        lang = (
+            self.langs.index(query_lang) if self._per_language and query_lang in self.langs else -1
+        )
         qwords = list(dict.fromkeys([*content, *parts]))
         qcols = [self.word_vocab[w] for w in qwords if w in self.word_vocab]
         q_total = float(self.word_idf[qcols].sum()) + self.oov_idf * (len(qwords) - len(qcols))
         hit = np.zeros(len(self.word_vocab), dtype=np.float32)
         hit[qcols] = self.word_idf[qcols]
-        common = _scatter(ok, _rows_dot(self.word_matrix, use, hit))
-        qcov = common / q_total if q_total > 0 else np.zeros_like(common)
-        lsum = self.label_idf_sum[rows]
-        lcov = np.divide(common, lsum, out=np.zeros_like(common), where=lsum > 0)
-
         q_head = self.word_vocab.get(content[-1], -2) if content else -2
         q_lead = self.word_vocab.get(content[0], -2) if content else -2
         q_headpart = self.word_vocab.get(headpart, -2) if headpart else -2
-        head = (self.head[rows] == q_head).astype(np.float32)
-        lead = (self.lead[rows] == q_lead).astype(np.float32)
-        headpart = ((self.headpart[rows] == q_headpart) | (self.headpart[rows] == q_head)).astype(
-            np.float32
+        pooled, char_sum, n_same, per_lang = kernels.label_evidence(
+            starts,
+            ends,
+            self.label_lang,
+            lang,
+            len(self.langs),
+            self._char_rows,
+            self.char_vector(phrase),
+            self._word_rows,
+            hit,
+            q_total,
+            self.label_idf_sum,
+            (self.head, self.lead, self.headpart),
+            (q_head, q_lead, q_headpart),
+            np.asarray(exact_labels, dtype=np.int64),
+            self.kind_preferred,
+            self.label_len,
+            len(content),
         )
-        exact = np.zeros(len(rows), dtype=np.float32)
-        for label in exact_labels:
-            exact[rows == label] = 1.0
-        lendiff = np.abs(self.label_len[rows] - len(content)).astype(np.float32)
-
-        label_feats = np.stack(
-            [char, qcov, lcov, head, headpart, lead, exact, self.kind_preferred[rows], -lendiff],
-            axis=1,
-        )
-        pooled = np.maximum.reduceat(label_feats, seg, axis=0)
         char_c = pooled[:, 0]
         order = np.argsort(-char_c, kind="stable")
         char_rank = np.empty(k, dtype=np.float32)
@@ -517,9 +512,9 @@ class RerankIndex:
         out[:, 13] = pooled[:, 8]
         out[:, 14:16] = self._hierarchy(candidates, first_scores)
         if q_total > 0:
-            out[:, 16] = _rows_dot(self.concept_words, candidates, hit) / q_total
-        out[:, 17] = np.add.reduceat(char, seg) / self.concept_char_norm[candidates]
-        col = {name: i for i, name in enumerate(FEATURES)}
+            out[:, 16] = self._concept_word_rows.dot(candidates, hit) / q_total
+        out[:, 17] = char_sum / self.concept_char_norm[candidates]
+        col = _COLUMN
         top_first = float(first_scores.max())
         top_char = float(char_c.max())
         group = out[:, col["group"]]
@@ -529,49 +524,37 @@ class RerankIndex:
         out[:, col["top_char"]] = top_char
         out[:, col["group_top_char"]] = group * top_char
         out[:, col["group_first"]] = group * first_scores
-        if ok is not None:
-            xl = self._other_languages(char_all, ok, rows, seg, query_lang)
+        if lang >= 0:
+            xl = self._other_languages(per_lang, query_lang)
             out[:, col["xchar"] : col["xchar"] + len(_OTHER_LANGS)] = xl
         relf = out[:, col["first_share"]]
         out[:, col["depth"]] = self.depth[candidates]
         out[:, col["children"]] = self.children[candidates]
-        same = lengths.astype(np.float32) if ok is None else np.add.reduceat(ok, seg)
-        out[:, col["nlabels_same"]] = np.log1p(same)
+        out[:, col["nlabels_same"]] = np.log1p(n_same.astype(np.float64))
         out[:, col["parent"]], out[:, col["child"]] = self._relatives(candidates, relf)
-        soft = self._soft(phrase, query_lang, use)
-        pooled_soft = np.maximum.reduceat(_scatter_rows(ok, soft), seg, axis=0)
-        out[:, col["soft_qmean"] : col["soft_qmean"] + len(_SOFT)] = pooled_soft
-        base = [col[name] for name in _RELATIVE]
-        rel = [col[f"rel_{name}"] for name in _RELATIVE]
-        out[:, rel] = out[:, base] - out[:, base].max(axis=0)
+        out[:, col["soft_qmean"] : col["soft_qmean"] + len(_SOFT)] = self._soft(
+            phrase, query_lang, starts, ends, lang
+        )
+        out[:, _RELATIVE_COLUMNS] = out[:, _BASE_COLUMNS] - out[:, _BASE_COLUMNS].max(axis=0)
         return out
 
     def _other_languages(
-        self,
-        char_all: npt.NDArray[np.float32],
-        ok: npt.NDArray[np.bool_],
-        rows: npt.NDArray[np.intp],
-        seg: npt.NDArray[np.intp],
-        query_lang: str,
+        self, per_lang: npt.NDArray[np.float32], query_lang: str
     ) -> npt.NDArray[np.float32]:
         """``xchar`` (best char cosine among the concept's labels in other languages),
         ``xchar_mean`` (mean over the other languages of their best), ``xnear`` (best in a
-        language of the query's family) and its reciprocal rank among the candidates."""
-        k = len(seg)
+        language of the query's family) and its reciprocal rank among the candidates, from
+        the best cosine per candidate and language (0 in the query's language)."""
+        k = per_lang.shape[0]
         out = np.zeros((k, len(_OTHER_LANGS)), dtype=np.float32)
-        other = np.where(ok, np.float32(0.0), char_all)
-        out[:, 0] = np.maximum.reduceat(other, seg)
+        out[:, 0] = per_lang.max(axis=1)
         others = [i for i, lang in enumerate(self.langs) if lang != query_lang]
         if others:
-            owner = np.repeat(np.arange(k), np.diff(seg, append=len(rows)))
-            per_lang = np.zeros((k, len(self.langs)), dtype=np.float32)
-            np.maximum.at(per_lang, (owner, self.label_lang[rows]), other)
             out[:, 1] = per_lang[:, others].mean(axis=1)
         family = next((f for f in LANGUAGE_FAMILIES if query_lang in f), frozenset())
         near = [i for i, lang in enumerate(self.langs) if lang in family and lang != query_lang]
         if near:
-            near_rows = np.isin(self.label_lang[rows], near)
-            out[:, 2] = np.maximum.reduceat(np.where(near_rows, other, np.float32(0.0)), seg)
+            out[:, 2] = per_lang[:, near].max(axis=1)
             order = np.argsort(-out[:, 2], kind="stable")
             rank = np.empty(k, dtype=np.float32)
             rank[order] = np.arange(1, k + 1, dtype=np.float32)
@@ -601,61 +584,41 @@ class RerankIndex:
         return parent, child
 
     def _soft(
-        self, phrase: str, query_lang: str, use: npt.NDArray[np.intp]
+        self,
+        phrase: str,
+        query_lang: str,
+        starts: npt.NDArray[np.int64],
+        ends: npt.NDArray[np.int64],
+        lang: int,
     ) -> npt.NDArray[np.float32]:
-        """Soft coverage of the labels ``use`` (rows x 6): per query word, the share of its
-        4-grams found in the label (mean, minimum), per label word, the share found in the
-        query (mean, minimum), and the share for the query's first and last word (German
-        titles name the speciality last: "… Schwerpunkt Zerspanungstechnik"). Labels
-        without content words score 0 on the label side."""
-        out = np.zeros((len(use), len(_SOFT)), dtype=np.float32)
+        """Soft coverage per candidate (:func:`.kernels.soft_coverage`) of the query's
+        content words (3+ letters; all words when every one is a stopword)."""
         words = list(
             dict.fromkeys(
                 soft_words(phrase.split(), stopwords_for(query_lang))
                 or soft_words(phrase.split(), frozenset())
             )
         )
-        if not words or not len(use):
-            return out
         word_grams = [[self.soft_grams.get(g, -1) for g in _grams(w)] for w in words]
         known = np.array(sorted({g for ids in word_grams for g in ids if g >= 0}), dtype=np.int64)
-        if not len(known):
-            return out
         # member[j, i]: the query's j-th known 4-gram occurs in its i-th word.
-        member = np.zeros((len(known), len(words)), dtype=np.float32)
+        member = np.zeros((len(known), len(words)), dtype=np.float64)
         for i, ids in enumerate(word_grams):
             member[np.searchsorted(known, [g for g in ids if g >= 0]), i] = 1.0
-        word_len = np.array([len(ids) for ids in word_grams], dtype=np.float32)
-        owner, where = _known_hits(self.soft_labels, use, known)
-        covered = (
-            np.stack(
-                [
-                    np.bincount(owner, weights=member[where, i], minlength=len(use))
-                    for i in range(len(words))
-                ],
-                axis=1,
-            )
-            / word_len
+        slot = np.full(len(self.soft_grams), -1, dtype=np.int32)
+        slot[known] = np.arange(len(known), dtype=np.int32)
+        return kernels.soft_coverage(
+            starts,
+            ends,
+            self.label_lang,
+            lang,
+            self._soft_label_rows[:2],
+            self._soft_word_rows[:2],
+            (self.soft_word_start, self.soft_word_count),
+            slot,
+            member,
+            np.array([len(ids) for ids in word_grams], dtype=np.float64),
         )
-        out[:, 0] = covered.mean(axis=1)
-        out[:, 1] = covered.min(axis=1)
-        out[:, 4] = covered[:, 0]
-        out[:, 5] = covered[:, -1]
-        has_words = self.soft_word_count[use] > 0
-        labels = use[has_words]
-        if len(labels):
-            starts = self.soft_word_start[labels]
-            counts = self.soft_word_count[labels]
-            word_rows = _ranges(starts, starts + counts)
-            word_owner, _ = _known_hits(self.soft_words, word_rows, known)
-            share = (
-                np.bincount(word_owner, minlength=len(word_rows)) / self.soft_word_len[word_rows]
-            )
-            seg = _segment_starts(counts)
-            out[has_words, 2] = np.add.reduceat(share, seg) / counts
-            out[has_words, 3] = np.minimum.reduceat(share, seg)
-        out[~has_words] = 0.0
-        return out
 
     def _hierarchy(
         self, candidates: npt.NDArray[np.intp], first: npt.NDArray[np.float32]
@@ -695,48 +658,38 @@ def _grams(word: str) -> list[str]:
     return [padded[i : i + SOFT_GRAM] for i in range(max(len(padded) - SOFT_GRAM + 1, 1))]
 
 
+class _Rows(NamedTuple):
+    """A CSR matrix's arrays in the dtypes the compiled kernels take (one compiled variant
+    for every matrix)."""
+
+    indptr: npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int32]
+    data: npt.NDArray[np.float32]
+
+    @classmethod
+    def of(cls, matrix: sp.csr_matrix) -> _Rows:
+        return cls(
+            matrix.indptr.astype(np.int64),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float32),
+        )
+
+    def dot(
+        self, rows: npt.NDArray[np.intp], dense: npt.NDArray[np.float32]
+    ) -> npt.NDArray[np.float32]:
+        """``matrix[rows] @ dense`` (scipy's row indexing costs more than the product for
+        a few hundred rows)."""
+        return kernels.rows_dot(
+            self.indptr, self.indices, self.data, rows.astype(np.int64, copy=False), dense
+        )
+
+
 def _binary_rows(rows: Sequence[Sequence[int]], n_cols: int) -> sp.csr_matrix:
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(r) for r in rows])
     indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
     data = np.ones(len(indices), dtype=np.float32)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
-
-
-def _scatter_rows(
-    mask: npt.NDArray[np.bool_] | None, values: npt.NDArray[np.float32]
-) -> npt.NDArray[np.float32]:
-    """Rows computed where ``mask`` holds, spread back with zero rows elsewhere."""
-    if mask is None:
-        return values
-    out = np.zeros((len(mask), values.shape[1]), dtype=np.float32)
-    out[mask] = values
-    return out
-
-
-def _scatter(
-    mask: npt.NDArray[np.bool_] | None, values: npt.NDArray[np.float32]
-) -> npt.NDArray[np.float32]:
-    """Values computed for the rows where ``mask`` holds, spread back with 0 elsewhere."""
-    if mask is None:
-        return values
-    out = np.zeros(len(mask), dtype=np.float32)
-    out[mask] = values
-    return out
-
-
-def _known_hits(
-    matrix: sp.csr_matrix, rows: npt.NDArray[np.intp], known: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Stored columns of ``matrix[rows]`` that are in the sorted array ``known``: for each
-    hit, its row's position in ``rows`` and the column's position in ``known``."""
-    starts = matrix.indptr[rows]
-    ends = matrix.indptr[rows + 1]
-    columns = matrix.indices[_ranges(starts, ends)]
-    where = np.minimum(np.searchsorted(known, columns), len(known) - 1)
-    hit = known[where] == columns
-    owner = np.repeat(np.arange(len(rows)), ends - starts)
-    return owner[hit], where[hit]
 
 
 def _segment_starts(lengths: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.intp]:
@@ -751,41 +704,6 @@ def _ranges(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.N
     lengths = ends - starts
     seg = _segment_starts(lengths)
     return np.arange(int(lengths.sum())) + np.repeat(starts - seg, lengths)
-
-
-def _ranges_dot(
-    matrix: sp.csr_matrix,
-    nnz_row: npt.NDArray[np.int64],
-    starts: npt.NDArray[np.intp],
-    ends: npt.NDArray[np.intp],
-    dense: npt.NDArray[np.float32],
-) -> npt.NDArray[np.float32]:
-    """``matrix[rows] @ dense`` for the rows ``starts[i]:ends[i]`` of every range, in order
-    (a candidate's labels are one such range): the stored values of a range are contiguous,
-    so one gather per range replaces one per row."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    nnz_start = matrix.indptr[starts]
-    nnz_count = matrix.indptr[ends] - nnz_start
-    positions = _ranges(nnz_start, nnz_start + nnz_count)
-    values = matrix.data[positions] * dense[matrix.indices[positions]]
-    # Local row index: the global row shifted by where its range starts in the output.
-    shift = np.repeat(_segment_starts(lengths) - starts, nnz_count)
-    local = nnz_row[positions] + shift
-    return np.bincount(local, weights=values, minlength=total).astype(np.float32)
-
-
-def _rows_dot(
-    matrix: sp.csr_matrix, rows: npt.NDArray[np.intp], dense: npt.NDArray[np.float32]
-) -> npt.NDArray[np.float32]:
-    """``matrix[rows] @ dense`` without building the row subset (scipy's fancy indexing
-    costs more than the product for a few hundred rows)."""
-    starts = matrix.indptr[rows]
-    ends = matrix.indptr[rows + 1]
-    positions = _ranges(starts, ends)
-    values = matrix.data[positions] * dense[matrix.indices[positions]]
-    owner = np.repeat(np.arange(len(rows)), ends - starts)
-    return np.bincount(owner, weights=values, minlength=len(rows)).astype(np.float32)
 
 
 def _tfidf(
