@@ -42,21 +42,64 @@ def test_rows_dot_equals_the_sparse_product(seed):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_posting_sums_and_concept_maxima(seed):
+def test_concept_scores_are_the_best_weighted_label_score(seed):
     rng = np.random.default_rng(seed)
     postings = random_csr(rng, 40, 500, 0.05)  # features x labels
-    columns = np.array([3, 17, 3 + 1, 39], dtype=np.int64)
+    columns = np.array([3, 17, 4, 39], dtype=np.int64)
     weights = rng.random(4).astype(np.float32)
-    expected = weights.astype(np.float64) @ postings[columns].toarray()
-    sums = kernels.posting_sums(*arrays(postings), columns, weights, 500)
-    assert np.allclose(sums, expected, rtol=1e-6)
-
-    starts = np.array([0, 5, 6, 200, 499], dtype=np.int64)
+    label_concept = np.sort(rng.integers(0, 60, 500)).astype(np.int32)
     label_weights = rng.random(500).astype(np.float32)
-    weighted = sums * label_weights
-    best = [weighted[a:b].max() for a, b in zip(starts, [*starts[1:], 500], strict=True)]
-    assert kernels.concept_maxima(sums, label_weights, starts).tolist() == best
-    assert kernels.posting_sums(*arrays(postings), columns[:0], weights[:0], 500).sum() == 0
+    boosted = np.array([2, 499], dtype=np.int64)
+    label_scores = (weights.astype(np.float64) @ postings[columns].toarray()).astype(np.float32)
+    label_scores[boosted] += np.float32(0.3)
+    weighted = label_scores * label_weights
+    expected = np.zeros(62, dtype=np.float32)  # concepts 60, 61 have no labels: 0
+    np.maximum.at(expected, label_concept, weighted)
+    got = kernels.concept_scores(
+        arrays(postings), columns, weights, boosted, 0.3, label_weights, label_concept, 62
+    )
+    assert np.allclose(got, expected, rtol=1e-6)
+    assert got[label_concept[499]] >= np.float32(0.3) * label_weights[499] * (1 - 1e-6)
+    nothing = kernels.concept_scores(
+        arrays(postings),
+        columns[:0],
+        weights[:0],
+        boosted[:0],
+        0.3,
+        label_weights,
+        label_concept,
+        62,
+    )
+    assert not nothing.any()
+
+
+def test_concept_context_family_members_and_relatives():
+    # Concepts: 0 = ISCO group "75", 1 = unit group "7512", 2 and 3 = occupations in 7512,
+    # 4 = an occupation in 2142; 3 is narrower than 2 (ESCO broader relation).
+    level = np.array([2, 4, 5, 5, 5], dtype=np.int8)
+    codes = ["75", "7512", "7512", "7512", "2142"]
+    ids: dict[str, int] = {}
+    prefix = np.full((5, 5), -1, dtype=np.int32)
+    for c, code in enumerate(codes):
+        for length in range(1, len(code) + 1):
+            prefix[length, c] = ids.setdefault(code[:length], len(ids))
+    parents = sp.csr_matrix(([1.0], ([3], [2])), shape=(5, 5))
+    candidates = np.array([2, 3, 0, 4, 1], dtype=np.int64)
+    first = np.array([1.0, 0.5, 0.4, 0.25, 0.2], dtype=np.float32)
+    out = kernels.concept_context(
+        candidates,
+        first,
+        level,
+        prefix,
+        (parents.indptr.astype(np.int64), parents.indices.astype(np.int32)),
+    )
+    family, members, parent, child = out.T
+    # 2 and 3 share unit group 7512 with each other and with the unit group 1 itself.
+    assert family.tolist() == pytest.approx([0.5 + 0.2, 1.0 + 0.2, 0.0, 0.0, 1.5])
+    # The groups 75 and 7512 see their best member (occupation 2, relative score 1).
+    assert members.tolist() == pytest.approx([0.0, 0.0, 1.0, 0.0, 1.0])
+    assert parent.tolist() == pytest.approx([0.0, 1.0, 0.0, 0.0, 0.0])
+    assert child.tolist() == pytest.approx([0.5, 0.0, 0.0, 0.0, 0.0])
 
 
 def naive_tree_sum(model: RerankModel, row: np.ndarray) -> float:

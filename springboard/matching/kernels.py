@@ -233,9 +233,14 @@ def soft_coverage(
                 if g >= 0:
                     for w in range(n_words):
                         covered[w] += member[g, w]
-            covered /= query_word_len
-            values[0] = covered.mean()
-            values[1] = covered.min()
+            total = 0.0
+            lowest = np.inf
+            for w in range(n_words):
+                covered[w] /= query_word_len[w]
+                total += covered[w]
+                lowest = min(lowest, covered[w])
+            values[0] = total / n_words
+            values[1] = lowest
             values[4] = covered[0]
             values[5] = covered[n_words - 1]
             share_sum = 0.0
@@ -257,42 +262,104 @@ def soft_coverage(
 
 
 @_compiled
-def posting_sums(
-    indptr: npt.NDArray[np.int64],
-    indices: npt.NDArray[np.int32],
-    data: npt.NDArray[np.float32],
+def concept_scores(
+    postings: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float32]],
     columns: npt.NDArray[np.int64],
     weights: npt.NDArray[np.float32],
-    n_rows: int,
+    boosted: npt.NDArray[np.int64],
+    boost: float,
+    label_weights: npt.NDArray[np.float32],
+    label_concept: npt.NDArray[np.int32],
+    n_concepts: int,
 ) -> npt.NDArray[np.float32]:
-    """``weights @ postings[columns]`` for an inverted index in CSR (one posting list per
-    feature): each row's score summed in float64 in posting order, returned as float32."""
-    total = np.zeros(n_rows, dtype=np.float64)
+    """First-stage score of every concept: the best over its labels of (query · label +
+    ``boost`` for the ``boosted`` labels) x the label's weight; 0 for a concept none of
+    whose labels shares a feature with the query.
+
+    ``postings`` is the inverted index in CSR (indptr, indices, data: one posting list per
+    feature), ``columns``/``weights`` the query's features. A label's dot product is summed
+    in float64 in posting order and rounded to float32. Only the labels the query reaches
+    are visited, not all of them.
+    """
+    indptr, indices, data = postings
+    total = np.zeros(len(label_concept), dtype=np.float64)
+    touched = np.empty(len(label_concept), dtype=np.int64)
+    n_touched = 0
     for i in range(len(columns)):
         column = columns[i]
         weight = weights[i]
         for j in range(indptr[column], indptr[column + 1]):
-            total[indices[j]] += _product(data[j], weight)
-    return total.astype(np.float32)
+            label = indices[j]
+            if total[label] == 0.0:
+                touched[n_touched] = label
+                n_touched += 1
+            total[label] += _product(data[j], weight)
+    scores = np.zeros(n_concepts, dtype=np.float32)
+    for label in boosted:
+        if total[label] == 0.0:
+            touched[n_touched] = label
+            n_touched += 1
+    boost32 = np.float32(boost)
+    for i in range(n_touched):
+        label = touched[i]
+        score = np.float32(total[label])
+        for other in boosted:
+            if other == label:
+                score += boost32
+        score *= label_weights[label]
+        concept = label_concept[label]
+        if score > scores[concept]:
+            scores[concept] = score
+    return scores
 
 
 @_compiled
-def concept_maxima(
-    label_scores: npt.NDArray[np.float32],
-    label_weights: npt.NDArray[np.float32],
-    starts: npt.NDArray[np.int64],
+def concept_context(
+    candidates: npt.NDArray[np.int64],
+    first: npt.NDArray[np.float32],
+    level: npt.NDArray[np.int8],
+    prefix: npt.NDArray[np.int32],
+    parents: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]],
 ) -> npt.NDArray[np.float32]:
-    """Per concept (its labels from ``starts[c]`` to the next start), the best label score
-    times the label's weight."""
-    n = len(starts)
-    out = np.empty(n, dtype=np.float32)
-    n_labels = len(label_scores)
-    for c in range(n):
-        end = starts[c + 1] if c + 1 < n else n_labels
-        best = np.float32(-np.inf)
-        for label in range(starts[c], end):
-            score = label_scores[label] * label_weights[label]
-            if score > best:
-                best = score
-        out[c] = best
+    """First-stage evidence around each candidate, relative to the best first-stage score
+    (candidates x 4):
+
+    * ``family``: the sum for the other candidates of the same ISCO unit group;
+    * ``members``: for an ISCO group, the best of the candidates below it;
+    * ``parent``/``child``: the best of its broader / narrower concepts among the candidates.
+
+    ``level``: 1-4 for ISCO groups (code length), 5 for occupations, 0 unknown; ``prefix``:
+    id of the first 1-4 digits of each concept's code (-1 when shorter); ``parents``: CSR
+    (indptr, indices) of each concept's broader concepts.
+    """
+    k = len(candidates)
+    out = np.zeros((k, 4), dtype=np.float32)
+    if k == 0:
+        return out
+    top = first.max()
+    if top <= 0:
+        return out
+    rel = first / top
+    for a in range(k):
+        ca = candidates[a]
+        unit = prefix[4, ca]
+        family = np.float32(0.0)
+        for b in range(k):
+            cb = candidates[b]
+            if b != a and unit >= 0 and prefix[4, cb] == unit:
+                family += rel[b]
+            # Is b below the ISCO group a?
+            length = level[ca]
+            if 1 <= length <= 4 and level[cb] > length and prefix[length, cb] == prefix[length, ca]:
+                out[a, 1] = max(out[a, 1], rel[b])
+        out[a, 0] = family
+    parent_indptr, parent_indices = parents
+    for a in range(k):
+        ca = candidates[a]
+        for j in range(parent_indptr[ca], parent_indptr[ca + 1]):
+            above = parent_indices[j]
+            for b in range(k):
+                if candidates[b] == above:
+                    out[a, 2] = max(out[a, 2], rel[b])
+                    out[b, 3] = max(out[b, 3], rel[a])
     return out

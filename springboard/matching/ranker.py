@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -64,6 +66,8 @@ EXACT_BOOST = 0.3
 NGRAM_SIZES = (3, 4, 5)
 _WORD_RE = re.compile(r"\w+")
 DEFAULT_TOP = 100
+# Threads for rank_batch: beyond a few, the Python parts (holding the GIL) dominate.
+BATCH_WORKERS = 4
 
 
 class Ranked(NamedTuple):
@@ -360,14 +364,6 @@ class OccupationRanker:
 
     # -- ranking ------------------------------------------------------------------------------
 
-    def _occupation_scores(
-        self, label_scores: npt.NDArray[np.float32], title: str, lang: str
-    ) -> npt.NDArray[np.float32]:
-        exact = self._exact.get(" ".join(self._feat.words(title)))
-        if exact:
-            label_scores[exact] += EXACT_BOOST
-        return kernels.concept_maxima(label_scores, self._weights_for(lang), self._occ_starts)
-
     def _top(self, scores: npt.NDArray[np.float32], top: int) -> list[Ranked]:
         best = self._best(scores, top)
         return [Ranked(self.uris[i], float(scores[i])) for i in best.tolist()]
@@ -448,13 +444,16 @@ class OccupationRanker:
 
     def _first_stage(self, title: str, code: str) -> npt.NDArray[np.float32]:
         cols, vals = self._query_vector(title, code)
-        label_scores = kernels.posting_sums(
-            *self._posting_arrays,
+        return kernels.concept_scores(
+            self._posting_arrays,
             np.asarray(cols, dtype=np.int64),
             np.asarray(vals, dtype=np.float32),
-            len(self._label_text),
+            np.asarray(self._exact.get(" ".join(self._feat.words(title)), ()), dtype=np.int64),
+            EXACT_BOOST,
+            self._weights_for(code),
+            self._label_occ,
+            len(self.uris),
         )
-        return self._occupation_scores(label_scores, title, code)
 
     def rank(self, title: str, lang: str | None = None, top: int = 10) -> list[Ranked]:
         """Best ``top`` occupations for one job title, best first, with scores.
@@ -468,21 +467,25 @@ class OccupationRanker:
         return self._ranked(self._first_stage(title, code), title, code, top)
 
     def rank_batch(
-        self, titles: Sequence[str], lang: str | None = None, top: int = 10, chunk: int = 256
+        self,
+        titles: Sequence[str],
+        lang: str | None = None,
+        top: int = 10,
+        workers: int | None = None,
     ) -> list[list[Ranked]]:
-        """Rank many titles at once: one sparse matrix product per ``chunk`` titles."""
+        """:meth:`rank` for many titles, in order, on ``workers`` threads (default: one per
+        processor, at most :data:`BATCH_WORKERS`): the compiled loops release the GIL, so
+        the threads overlap them."""
         code = normalise_lang(lang)
-        out: list[list[Ranked]] = []
-        n_features = self._postings.shape[0]
-        for begin in range(0, len(titles), chunk):
-            part = titles[begin : begin + chunk]
-            queries = self._matrix([self._query_vector(t, code) for t in part], n_features)
-            label_scores = (queries @ self._postings).toarray().astype(np.float32, copy=False)
-            for title, row in zip(part, label_scores, strict=True):
-                out.append(
-                    self._ranked(self._occupation_scores(row, title, code), title, code, top)
-                )
-        return out
+
+        def one(title: str) -> list[Ranked]:
+            return self._ranked(self._first_stage(title, code), title, code, top)
+
+        threads = min(workers or os.cpu_count() or 1, BATCH_WORKERS)
+        if threads <= 1 or len(titles) < 4 * threads:
+            return [one(title) for title in titles]
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(one, titles, chunksize=16))
 
     @property
     def n_labels(self) -> int:

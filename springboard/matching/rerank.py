@@ -378,6 +378,10 @@ class RerankIndex:
             (np.ones(len(pairs), dtype=np.float32), (child, parent)),
             shape=(n_concepts, n_concepts),
         )
+        self._parent_rows = (
+            self.parents.indptr.astype(np.int64),
+            self.parents.indices.astype(np.int32),
+        )
         self.children = np.log1p(np.bincount(parent, minlength=n_concepts)).astype(np.float32)
         parents_of: dict[int, list[int]] = {}
         for c, p in pairs:
@@ -510,7 +514,14 @@ class RerankIndex:
         out[:, 11] = self.concept_group[candidates]
         out[:, 12] = self.concept_nlabels[candidates]
         out[:, 13] = pooled[:, 8]
-        out[:, 14:16] = self._hierarchy(candidates, first_scores)
+        context = kernels.concept_context(
+            candidates.astype(np.int64, copy=False),
+            first_scores,
+            self.level,
+            self.prefix,
+            self._parent_rows,
+        )
+        out[:, 14:16] = context[:, :2]
         if q_total > 0:
             out[:, 16] = self._concept_word_rows.dot(candidates, hit) / q_total
         out[:, 17] = char_sum / self.concept_char_norm[candidates]
@@ -527,11 +538,11 @@ class RerankIndex:
         if lang >= 0:
             xl = self._other_languages(per_lang, query_lang)
             out[:, col["xchar"] : col["xchar"] + len(_OTHER_LANGS)] = xl
-        relf = out[:, col["first_share"]]
         out[:, col["depth"]] = self.depth[candidates]
         out[:, col["children"]] = self.children[candidates]
         out[:, col["nlabels_same"]] = np.log1p(n_same.astype(np.float64))
-        out[:, col["parent"]], out[:, col["child"]] = self._relatives(candidates, relf)
+        out[:, col["parent"]] = context[:, 2]
+        out[:, col["child"]] = context[:, 3]
         out[:, col["soft_qmean"] : col["soft_qmean"] + len(_SOFT)] = self._soft(
             phrase, query_lang, starts, ends, lang
         )
@@ -560,28 +571,6 @@ class RerankIndex:
             rank[order] = np.arange(1, k + 1, dtype=np.float32)
             out[:, 3] = np.where(out[:, 2] > 0, 1.0 / rank, 0.0)
         return out
-
-    def _relatives(
-        self, candidates: npt.NDArray[np.intp], relf: npt.NDArray[np.float32]
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-        """Per candidate: the best relative first-stage score of its broader concepts among
-        the candidates (``parent``) and of its narrower ones (``child``)."""
-        k = len(candidates)
-        parent = np.zeros(k, dtype=np.float32)
-        child = np.zeros(k, dtype=np.float32)
-        starts = self.parents.indptr[candidates]
-        ends = self.parents.indptr[candidates + 1]
-        if not int((ends - starts).sum()):
-            return parent, child
-        where = np.full(self.parents.shape[0], -1, dtype=np.int64)
-        where[candidates] = np.arange(k)
-        links = _ranges(starts, ends)
-        owner = np.repeat(np.arange(k), ends - starts)
-        above = where[self.parents.indices[links]]
-        keep = above >= 0
-        np.maximum.at(parent, owner[keep], relf[above[keep]])
-        np.maximum.at(child, above[keep], relf[owner[keep]])
-        return parent, child
 
     def _soft(
         self,
@@ -619,32 +608,6 @@ class RerankIndex:
             member,
             np.array([len(ids) for ids in word_grams], dtype=np.float64),
         )
-
-    def _hierarchy(
-        self, candidates: npt.NDArray[np.intp], first: npt.NDArray[np.float32]
-    ) -> npt.NDArray[np.float32]:
-        """``family``: first-stage evidence for the other candidates of the same ISCO unit
-        group (sum, relative to the best score); ``members``: for an ISCO group, the best
-        first-stage score of a candidate below it (relative)."""
-        k = len(candidates)
-        out = np.zeros((k, 2), dtype=np.float32)
-        top = float(first.max()) if k else 0.0
-        if top <= 0:
-            return out
-        rel = first / top
-        level = self.level[candidates]
-        unit = self.prefix[4, candidates]
-        same = (unit[:, None] == unit[None, :]) & (unit[:, None] >= 0)
-        np.fill_diagonal(same, False)
-        out[:, 0] = same.astype(np.float32) @ rel
-        for length in (1, 2, 3, 4):
-            groups = np.flatnonzero(level == length)
-            if not len(groups):
-                continue
-            ids = self.prefix[length, candidates]
-            below = (ids[None, :] == ids[groups][:, None]) & (level[None, :] > length)
-            out[groups, 1] = np.where(below, rel[None, :], 0.0).max(axis=1)
-        return out
 
 
 def soft_words(words: Sequence[str], stop: frozenset[str]) -> list[str]:
@@ -690,20 +653,6 @@ def _binary_rows(rows: Sequence[Sequence[int]], n_cols: int) -> sp.csr_matrix:
     indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
     data = np.ones(len(indices), dtype=np.float32)
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
-
-
-def _segment_starts(lengths: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.intp]:
-    """Start of each segment when segments of these lengths are laid end to end."""
-    out = np.zeros(len(lengths), dtype=np.intp)
-    np.cumsum(lengths[:-1], out=out[1:])
-    return out
-
-
-def _ranges(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Concatenation of ``range(s, e)`` for each pair, without a Python loop."""
-    lengths = ends - starts
-    seg = _segment_starts(lengths)
-    return np.arange(int(lengths.sum())) + np.repeat(starts - seg, lengths)
 
 
 def _tfidf(

@@ -39,7 +39,10 @@ def test_exact_label_outscores_partial(ranker):
 
 def test_batch_equals_single(ranker):
     titles = ["truck driver", "verpleger", "kokk", "line cook", "xyzzy"]
-    batch = ranker.rank_batch(titles, "en", 5, chunk=2)
+    # Twice over, on two threads: results come back in order (and equal one thread's).
+    titles = titles * 2
+    batch = ranker.rank_batch(titles, "en", 5, workers=2)
+    assert batch == ranker.rank_batch(titles, "en", 5, workers=1)
     for title, ranked in zip(titles, batch, strict=True):
         single = ranker.rank(title, "en", 5)
         assert [r.uri for r in ranked] == [r.uri for r in single]
