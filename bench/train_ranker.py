@@ -53,6 +53,10 @@ from springboard.matching.rerank import DEFAULT_DEPTH, FEATURES, MODEL_FILE, Rer
 OUT = Path(__file__).resolve().parent.parent / "springboard" / "matching" / "data"
 SEED = 20240601
 SEEDS = (1, 2, 3)
+# Rows (of the 50 candidates) that all the fits score; the first fit orders the rest. In the
+# cross-fitted harness, 20 left MRR unchanged on aut/deu/fra and 0.0001 lower on swe, with
+# 40 % less tree work.
+CASCADE_DEPTH = 20
 PARAMS: dict[str, Any] = {
     "objective": "lambdarank",
     "n_estimators": 300,
@@ -189,9 +193,11 @@ def export(boosters: Sequence[Any], meta: dict[str, Any]) -> RerankModel:
         right[index] = add(node["right_child"])
         return index
 
+    first_fit = 0
     for booster in boosters:
         for tree in booster.dump_model()["tree_info"]:
             roots.append(add(tree["tree_structure"]))
+        first_fit = first_fit or len(roots)
     return RerankModel(
         np.array(feature, dtype=np.int32),
         np.array(threshold, dtype=np.float64),
@@ -201,6 +207,9 @@ def export(boosters: Sequence[Any], meta: dict[str, Any]) -> RerankModel:
         np.array(roots, dtype=np.int32),
         DEFAULT_DEPTH,
         meta,
+        # With several fits, the first one picks the rows that all of them score.
+        first_fit if len(boosters) > 1 else 0,
+        CASCADE_DEPTH if len(boosters) > 1 else 0,
     )
 
 
@@ -228,7 +237,9 @@ def mrr_within(queries: Sequence[Query], model: RerankModel | None) -> float:
         if not q.gold.any():
             continue
         scores = (
-            -np.arange(len(q.gold), dtype=np.float64) if model is None else model.score(q.features)
+            -np.arange(len(q.gold), dtype=np.float64)
+            if model is None
+            else model.ranking_scores(q.features)
         )
         best = scores[q.gold].max()
         total += 1.0 / (1 + int(np.count_nonzero(scores[~q.gold] >= best)))
@@ -287,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                 "mrr_within_candidates_crossfitted": report,
                 "n_features": len(FEATURES),
             },
+            model.cascade_trees,
+            model.cascade_depth,
         )
         OUT.mkdir(exist_ok=True)
         (OUT / MODEL_FILE).write_text(json.dumps(shipped.to_dict(), separators=(",", ":")) + "\n")

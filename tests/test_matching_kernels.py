@@ -287,3 +287,52 @@ def test_soft_coverage_shares_of_query_and_label_grams():
         np.array([4.0, 1.0]),
     )
     assert not nothing.any()
+
+
+def with_cascade(model: RerankModel, trees: int, depth: int) -> RerankModel:
+    return RerankModel(
+        model.feature,
+        model.threshold,
+        model.left,
+        model.right,
+        model.value,
+        model.roots,
+        model.depth,
+        model.meta,
+        trees,
+        depth,
+    )
+
+
+def test_cascade_scores_the_best_rows_with_every_tree():
+    rng = np.random.default_rng(7)
+    model = random_model(rng, 30, 68)
+    rows = rng.random((25, 68)).astype(np.float32)
+    assert np.array_equal(model.ranking_scores(rows), model.score(rows))  # no cascade
+
+    cascaded = with_cascade(model, 10, 6)
+    first = with_cascade(model, 0, 0)
+    first_only = RerankModel(
+        model.feature,
+        model.threshold,
+        model.left,
+        model.right,
+        model.value,
+        model.roots[:10],
+    ).score(rows)
+    order = np.argsort(-first_only, kind="stable")
+    scores = cascaded.ranking_scores(rows)
+    best, rest = order[:6], order[6:]
+    assert np.allclose(scores[best], first.score(rows)[best], atol=1e-12)
+    assert scores[rest].max() < scores[best].min()
+    assert list(np.argsort(-scores[rest], kind="stable")) == list(range(len(rest)))
+    # Few rows: the whole ensemble scores them all.
+    assert np.allclose(cascaded.ranking_scores(rows[:6]), model.score(rows[:6]), atol=1e-12)
+
+
+def test_cascade_survives_the_model_file_and_is_checked():
+    model = with_cascade(random_model(np.random.default_rng(3), 12, 68), 4, 20)
+    again = RerankModel.from_dict(model.to_dict())
+    assert (again.cascade_trees, again.cascade_depth) == (4, 20)
+    with pytest.raises(ValueError, match="cascade"):
+        with_cascade(model, 13, 20)

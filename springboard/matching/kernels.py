@@ -20,6 +20,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+# Column numbers of a CSR matrix: two bytes when they fit (less memory to stream).
+Columns = npt.NDArray[np.uint16] | npt.NDArray[np.int32]
+
 
 def _compiled[F: Callable[..., Any]](function: F) -> F:
     """``numba.njit`` with an on-disk cache where one can be written (a read-only install
@@ -40,7 +43,7 @@ def _product(a: np.float32, b: np.float32) -> float:
 @_compiled
 def rows_dot(
     indptr: npt.NDArray[np.int64],
-    indices: npt.NDArray[np.int32],
+    indices: Columns,
     data: npt.NDArray[np.float32],
     rows: npt.NDArray[np.int64],
     dense: npt.NDArray[np.float32],
@@ -110,9 +113,9 @@ def label_evidence(
     label_lang: npt.NDArray[np.int16],
     query_lang: int,
     n_langs: int,
-    char: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float32]],
+    char: tuple[npt.NDArray[np.int64], Columns, npt.NDArray[np.float32]],
     qchar: npt.NDArray[np.float32],
-    word: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float32]],
+    word: tuple[npt.NDArray[np.int64], Columns, npt.NDArray[np.float32]],
     hit: npt.NDArray[np.float32],
     q_total: float,
     label_idf_sum: npt.NDArray[np.float32],
@@ -195,8 +198,8 @@ def soft_coverage(
     ends: npt.NDArray[np.int64],
     label_lang: npt.NDArray[np.int16],
     query_lang: int,
-    label_grams: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]],
-    word_grams: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]],
+    label_grams: tuple[npt.NDArray[np.int64], Columns],
+    word_grams: tuple[npt.NDArray[np.int64], Columns],
     label_words: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
     slot: npt.NDArray[np.int32],
     member: npt.NDArray[np.float64],

@@ -427,7 +427,7 @@ class OccupationRanker:
         best, feats = self._features(scores, title, code, max(model.depth, 1))
         if not len(best):
             return []
-        learned = model.score(feats)
+        learned = model.ranking_scores(feats)
         order = np.argsort(-learned, kind="stable")
         out = [
             Ranked(self.uris[i], float(learned[j]))

@@ -107,11 +107,14 @@ assert len(FEATURES) <= 256
 
 @dataclass(frozen=True)
 class RerankModel:
-    """A tree ensemble (sum of regression trees) over :data:`FEATURES`, evaluated with numpy.
+    """A tree ensemble (sum of regression trees) over :data:`FEATURES`.
 
     The trees are flat arrays over all nodes: an inner node sends a row to ``left`` when its
     feature value is ``<= threshold`` (LightGBM's rule for numeric splits), else ``right``;
     a leaf (``feature == -1``) holds ``value``. ``roots`` are the first node of each tree.
+
+    Cascade (:meth:`ranking_scores`): the first ``cascade_trees`` trees (one of the averaged
+    fits) score every candidate, and all the trees only the best ``cascade_depth`` of them.
     """
 
     feature: npt.NDArray[np.int32]
@@ -122,6 +125,8 @@ class RerankModel:
     roots: npt.NDArray[np.int32]
     depth: int = DEFAULT_DEPTH
     meta: dict[str, Any] | None = None
+    cascade_trees: int = 0
+    cascade_depth: int = 0
     levels: int = field(init=False)
     # The trees padded to complete binary trees of ``levels`` levels in heap order (node i
     # has children 2i+1 and 2i+2): a row's path is then pure arithmetic, with no per-node
@@ -132,6 +137,8 @@ class RerankModel:
     _heap_value: npt.NDArray[np.float64] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not 0 <= self.cascade_trees <= len(self.roots) or self.cascade_depth < 0:
+            raise ValueError("cascade outside the ensemble")
         deepest = 0
         stack = [(int(r), 0) for r in self.roots]
         while stack:
@@ -195,7 +202,9 @@ class RerankModel:
             arrays[3].astype(np.float64),
             np.asarray(trees["roots"], dtype=np.int32),
             int(data.get("depth", DEFAULT_DEPTH)),
-            {k: v for k, v in data.items() if k not in {"features", "trees", "depth"}},
+            {k: v for k, v in data.items() if k not in {"features", "trees", "depth", "cascade"}},
+            int(data.get("cascade", {}).get("trees", 0)),
+            int(data.get("cascade", {}).get("depth", 0)),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,6 +212,7 @@ class RerankModel:
             **(self.meta or {}),
             "features": list(FEATURES),
             "depth": self.depth,
+            "cascade": {"trees": self.cascade_trees, "depth": self.cascade_depth},
             "trees": {
                 "roots": self.roots.tolist(),
                 "feature": self.feature.tolist(),
@@ -216,11 +226,39 @@ class RerankModel:
     def score(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         """Sum of the trees' leaf values for each row of ``features`` (float32, as
         :meth:`RerankIndex.features` makes them)."""
+        return self._trees_score(features, slice(None))
+
+    def ranking_scores(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
+        """Scores that order the rows as the ranker returns them: :meth:`score` for the best
+        ``cascade_depth`` rows by the first ``cascade_trees`` trees, and for the others
+        values just below those, in that first order (the whole ensemble when the model
+        has no cascade or there are few rows)."""
+        rows = features.shape[0]
+        if not self.cascade_trees or rows <= self.cascade_depth:
+            return self.score(features)
+        first = self._trees_score(features, slice(0, self.cascade_trees))
+        order = np.argsort(-first, kind="stable")
+        best = order[: self.cascade_depth]
+        out = np.empty(rows, dtype=np.float64)
+        out[best] = first[best] + self._trees_score(features[best], slice(self.cascade_trees, None))
+        floor = float(out[best].min()) if len(best) else 0.0
+        out[order[self.cascade_depth :]] = floor - 1e-3 * np.arange(
+            1, rows - self.cascade_depth + 1
+        )
+        return out
+
+    def _trees_score(
+        self, features: npt.NDArray[np.floating[Any]], trees: slice
+    ) -> npt.NDArray[np.float64]:
         if not features.shape[0] or not len(self.roots):
             return np.zeros(features.shape[0], dtype=np.float64)
         rows = np.ascontiguousarray(features, dtype=np.float32)
         return kernels.score_trees(
-            self._heap_feature, self._heap_threshold, self._heap_value, self.levels, rows
+            self._heap_feature[trees],
+            self._heap_threshold[trees],
+            self._heap_value[trees],
+            self.levels,
+            rows,
         )
 
 
@@ -622,18 +660,20 @@ def _grams(word: str) -> list[str]:
 
 
 class _Rows(NamedTuple):
-    """A CSR matrix's arrays in the dtypes the compiled kernels take (one compiled variant
-    for every matrix)."""
+    """A CSR matrix's arrays in the dtypes the compiled kernels take. Column numbers take
+    two bytes when they fit (the kernels stream the rows of 50 candidates' labels: memory
+    traffic, not arithmetic, is their cost)."""
 
     indptr: npt.NDArray[np.int64]
-    indices: npt.NDArray[np.int32]
+    indices: kernels.Columns
     data: npt.NDArray[np.float32]
 
     @classmethod
     def of(cls, matrix: sp.csr_matrix) -> _Rows:
+        narrow = matrix.shape[1] <= np.iinfo(np.uint16).max + 1
         return cls(
             matrix.indptr.astype(np.int64),
-            matrix.indices.astype(np.int32),
+            matrix.indices.astype(np.uint16 if narrow else np.int32),
             matrix.data.astype(np.float32),
         )
 
