@@ -23,6 +23,51 @@ import numpy.typing as npt
 # Column numbers of a CSR matrix: two bytes when they fit (less memory to stream).
 Columns = npt.NDArray[np.uint16] | npt.NDArray[np.int32]
 
+# The reranker's features (``rerank.FEATURES``), block by block; :func:`candidate_features`
+# writes them in this order. See ``rerank`` for what each one means.
+BASE = (
+    "first",
+    "first_rr",
+    "char",
+    "char_rr",
+    "qcov",
+    "lcov",
+    "head",
+    "headpart",
+    "lead",
+    "exact",
+    "kind",
+    "group",
+    "nlabels",
+    "lendiff",
+    "family",
+    "members",
+    "cqcov",
+    "cchar",
+)
+CONTEXT = ("first_share", "char_gap", "top_first", "top_char", "group_top_char", "group_first")
+OTHER_LANGS = ("xchar", "xchar_mean", "xnear", "xnear_rr")
+HIERARCHY = ("depth", "children", "nlabels_same", "parent", "child")
+SOFT = ("soft_qmean", "soft_qmin", "soft_lmean", "soft_lmin", "soft_qfirst", "soft_qlast")
+# Features also given relative to their best value among the candidates ("rel_<name>").
+RELATIVE = (*BASE, *OTHER_LANGS, *HIERARCHY, *SOFT)
+COLUMNS: tuple[str, ...] = (
+    *BASE,
+    *CONTEXT,
+    *OTHER_LANGS,
+    *HIERARCHY,
+    *SOFT,
+    *(f"rel_{name}" for name in RELATIVE),
+)
+# Block starts and the columns the relative block is computed from: module constants, which
+# numba compiles in.
+_CONTEXT_AT = len(BASE)
+_OTHER_AT = _CONTEXT_AT + len(CONTEXT)
+_HIERARCHY_AT = _OTHER_AT + len(OTHER_LANGS)
+_SOFT_AT = _HIERARCHY_AT + len(HIERARCHY)
+_RELATIVE_AT = _SOFT_AT + len(SOFT)
+_RELATIVE_FROM = np.array([COLUMNS.index(name) for name in RELATIVE], dtype=np.int64)
+
 
 def _compiled[F: Callable[..., Any]](function: F) -> F:
     """``numba.njit`` with an on-disk cache where one can be written (a read-only install
@@ -365,4 +410,203 @@ def concept_context(
                 if candidates[b] == above:
                     out[a, 2] = max(out[a, 2], rel[b])
                     out[b, 3] = max(out[b, 3], rel[a])
+    return out
+
+
+@_compiled
+def candidate_features(
+    candidates: npt.NDArray[np.int64],
+    first: npt.NDArray[np.float32],
+    starts: npt.NDArray[np.int64],
+    ends: npt.NDArray[np.int64],
+    query: tuple[Any, ...],
+    labels: tuple[Any, ...],
+    concepts: tuple[Any, ...],
+    soft: tuple[Any, ...],
+) -> npt.NDArray[np.float32]:
+    """The reranker's feature matrix (candidates x :data:`COLUMNS`) for one query, in one
+    call (one release of the GIL): :func:`label_evidence`, :func:`soft_coverage` and
+    :func:`concept_context`, then the per-candidate and relative columns.
+
+    ``query``: (language number or -1, other languages as a 0/1 array over the index's
+    languages, languages of the query's family likewise, dense char TF-IDF vector, dense
+    word-IDF vector of the query's words, their IDF total, head/lead/head-part word ids,
+    exact-match label numbers, number of content words, soft 4-gram slots, membership and
+    word lengths). ``labels``: the label arrays of :func:`label_evidence` and
+    :func:`soft_coverage`. ``concepts``: per concept, group flag, log label count, char
+    norm, depth, log children, ISCO level and prefixes, parents CSR, words CSR.
+    """
+    (
+        lang,
+        other_langs,
+        near_langs,
+        qchar,
+        hit,
+        q_total,
+        query_words,
+        exact_labels,
+        n_content,
+        slot,
+        member,
+        word_len,
+    ) = query
+    (
+        label_lang,
+        char,
+        word,
+        label_idf_sum,
+        words,
+        kind_preferred,
+        label_len,
+    ) = labels
+    (
+        group,
+        nlabels,
+        char_norm,
+        depth,
+        children,
+        level,
+        prefix,
+        parents,
+        concept_words,
+    ) = concepts
+    label_grams, word_grams, label_words = soft
+    k = len(candidates)
+    n_langs = len(other_langs)
+    out = np.zeros((k, len(COLUMNS)), dtype=np.float32)
+    if k == 0:
+        return out
+    pooled, char_sum, n_same, per_lang = label_evidence(
+        starts,
+        ends,
+        label_lang,
+        lang,
+        n_langs,
+        char,
+        qchar,
+        word,
+        hit,
+        q_total,
+        label_idf_sum,
+        words,
+        query_words,
+        exact_labels,
+        kind_preferred,
+        label_len,
+        n_content,
+    )
+    soft_values = soft_coverage(
+        starts, ends, label_lang, lang, label_grams, word_grams, label_words, slot, member, word_len
+    )
+    context = concept_context(candidates, first, level, prefix, parents)
+    cqcov = rows_dot(concept_words[0], concept_words[1], concept_words[2], candidates, hit)
+    char_order = np.argsort(-pooled[:, 0], kind="mergesort")
+    top_first = np.float32(first.max())
+    top_char = np.float32(pooled[:, 0].max())
+    share_base = top_first if top_first > 1e-6 else np.float32(1e-6)
+    total_idf = np.float32(q_total)
+    for position in range(k):
+        row = char_order[position]
+        out[row, 3] = 1.0 / np.float32(position + 1)
+    for i in range(k):
+        c = candidates[i]
+        out[i, 0] = first[i]
+        out[i, 1] = 1.0 / np.float32(i + 1)
+        out[i, 2] = pooled[i, 0]
+        for f in range(6):  # qcov, lcov, head, headpart, lead, exact
+            out[i, 4 + f] = pooled[i, 1 + f]
+        out[i, 10] = pooled[i, 7]
+        out[i, 11] = group[c]
+        out[i, 12] = nlabels[c]
+        out[i, 13] = pooled[i, 8]
+        out[i, 14] = context[i, 0]
+        out[i, 15] = context[i, 1]
+        if total_idf > 0:
+            out[i, 16] = cqcov[i] / total_idf
+        out[i, 17] = char_sum[i] / char_norm[c]
+        out[i, _CONTEXT_AT] = first[i] / share_base
+        out[i, _CONTEXT_AT + 1] = pooled[i, 0] - top_char
+        out[i, _CONTEXT_AT + 2] = top_first
+        out[i, _CONTEXT_AT + 3] = top_char
+        out[i, _CONTEXT_AT + 4] = group[c] * top_char
+        out[i, _CONTEXT_AT + 5] = group[c] * first[i]
+        out[i, _HIERARCHY_AT] = depth[c]
+        out[i, _HIERARCHY_AT + 1] = children[c]
+        out[i, _HIERARCHY_AT + 2] = np.log1p(np.float64(n_same[i]))
+        out[i, _HIERARCHY_AT + 3] = context[i, 2]
+        out[i, _HIERARCHY_AT + 4] = context[i, 3]
+        for f in range(6):
+            out[i, _SOFT_AT + f] = soft_values[i, f]
+    if lang >= 0:
+        n_other = 0
+        n_near = 0
+        for language in range(n_langs):
+            n_other += other_langs[language]
+            n_near += near_langs[language]
+        for i in range(k):
+            best = np.float32(0.0)
+            summed = np.float32(0.0)
+            near = np.float32(0.0)
+            for language in range(n_langs):
+                value = per_lang[i, language]
+                best = max(best, value)
+                if other_langs[language]:
+                    summed += value
+                if near_langs[language]:
+                    near = max(near, value)
+            out[i, _OTHER_AT] = best
+            if n_other:
+                out[i, _OTHER_AT + 1] = summed / np.float32(n_other)
+            out[i, _OTHER_AT + 2] = near
+        if n_near:
+            near_order = np.argsort(-out[:, _OTHER_AT + 2], kind="mergesort")
+            for position in range(k):
+                row = near_order[position]
+                if out[row, _OTHER_AT + 2] > 0:
+                    out[row, _OTHER_AT + 3] = 1.0 / np.float32(position + 1)
+    for r in range(len(_RELATIVE_FROM)):
+        source = _RELATIVE_FROM[r]
+        best = out[0, source]
+        for i in range(1, k):
+            best = max(best, out[i, source])
+        for i in range(k):
+            out[i, _RELATIVE_AT + r] = out[i, source] - best
+    return out
+
+
+@_compiled
+def cascade_scores(
+    feature: npt.NDArray[np.uint8],
+    threshold: npt.NDArray[np.float32],
+    value: npt.NDArray[np.float64],
+    levels: int,
+    rows: npt.NDArray[np.float32],
+    first_trees: int,
+    depth: int,
+) -> npt.NDArray[np.float64]:
+    """Scores that order ``rows`` as a cascade does: the first ``first_trees`` trees score
+    every row, all the trees the best ``depth`` of them; the others get values just below
+    the lowest of those, in the first trees' order. Without a cascade (``first_trees`` 0)
+    or with at most ``depth`` rows, every tree scores every row."""
+    n_rows = rows.shape[0]
+    if first_trees == 0 or n_rows <= depth:
+        return score_trees(feature, threshold, value, levels, rows)
+    first = score_trees(
+        feature[:first_trees], threshold[:first_trees], value[:first_trees], levels, rows
+    )
+    order = np.argsort(-first, kind="mergesort")
+    best_rows = np.empty((depth, rows.shape[1]), dtype=np.float32)
+    for i in range(depth):
+        best_rows[i] = rows[order[i]]
+    rest = score_trees(
+        feature[first_trees:], threshold[first_trees:], value[first_trees:], levels, best_rows
+    )
+    out = np.empty(n_rows, dtype=np.float64)
+    floor = np.inf
+    for i in range(depth):
+        score = first[order[i]] + rest[i]
+        out[order[i]] = score
+        floor = min(floor, score)
+    for i in range(depth, n_rows):
+        out[order[i]] = floor - 1e-3 * (i - depth + 1)
     return out

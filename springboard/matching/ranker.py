@@ -370,6 +370,8 @@ class OccupationRanker:
 
     @staticmethod
     def _best(scores: npt.NDArray[np.float32], top: int) -> npt.NDArray[np.intp]:
+        """The ``top`` concepts with a positive score, best first (the reranker was fitted
+        on this order of tied candidates)."""
         positive = int(np.count_nonzero(scores > 0))
         k = min(top, positive)
         if k <= 0:

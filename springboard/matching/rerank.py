@@ -54,48 +54,20 @@ import scipy.sparse as sp
 from . import kernels
 from .textnorm import stemmer_for, stopwords_for
 
-_BASE = (
-    "first",
-    "first_rr",
-    "char",
-    "char_rr",
-    "qcov",
-    "lcov",
-    "head",
-    "headpart",
-    "lead",
-    "exact",
-    "kind",
-    "group",
-    "nlabels",
-    "lendiff",
-    "family",
-    "members",
-    "cqcov",
-    "cchar",
-)
-_CONTEXT = ("first_share", "char_gap", "top_first", "top_char", "group_top_char", "group_first")
-_OTHER_LANGS = ("xchar", "xchar_mean", "xnear", "xnear_rr")
-_HIERARCHY = ("depth", "children", "nlabels_same", "parent", "child")
-_SOFT = ("soft_qmean", "soft_qmin", "soft_lmean", "soft_lmin", "soft_qfirst", "soft_qlast")
-_RELATIVE = (*_BASE, *_OTHER_LANGS, *_HIERARCHY, *_SOFT)
-FEATURES: tuple[str, ...] = (
-    *_BASE,
-    *_CONTEXT,
-    *_OTHER_LANGS,
-    *_HIERARCHY,
-    *_SOFT,
-    *(f"rel_{name}" for name in _RELATIVE),
-)
-_COLUMN = {name: i for i, name in enumerate(FEATURES)}
-_BASE_COLUMNS = [_COLUMN[name] for name in _RELATIVE]
-_RELATIVE_COLUMNS = [_COLUMN[f"rel_{name}"] for name in _RELATIVE]
+# One definition of the feature list, in the order the compiled pass writes it.
+FEATURES: tuple[str, ...] = kernels.COLUMNS
 # Languages close enough that a label in one is evidence for a title in another.
 LANGUAGE_FAMILIES = (
     frozenset({"da", "nb", "nn", "no", "sv", "is", "fo"}),
     frozenset({"nl", "de", "af", "fy", "lb"}),
     frozenset({"fr", "es", "it", "pt", "ro", "ca", "gl"}),
 )
+
+
+def _family(lang: str) -> frozenset[str]:
+    return next((f for f in LANGUAGE_FAMILIES if lang in f), frozenset())
+
+
 CHAR_NGRAMS = (2, 3, 4)
 DEFAULT_DEPTH = 50
 MODEL_FILE = "rerank_model.json"
@@ -226,39 +198,31 @@ class RerankModel:
     def score(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         """Sum of the trees' leaf values for each row of ``features`` (float32, as
         :meth:`RerankIndex.features` makes them)."""
-        return self._trees_score(features, slice(None))
+        if not features.shape[0] or not len(self.roots):
+            return np.zeros(features.shape[0], dtype=np.float64)
+        return kernels.score_trees(
+            self._heap_feature,
+            self._heap_threshold,
+            self._heap_value,
+            self.levels,
+            np.ascontiguousarray(features, dtype=np.float32),
+        )
 
     def ranking_scores(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         """Scores that order the rows as the ranker returns them: :meth:`score` for the best
         ``cascade_depth`` rows by the first ``cascade_trees`` trees, and for the others
         values just below those, in that first order (the whole ensemble when the model
         has no cascade or there are few rows)."""
-        rows = features.shape[0]
-        if not self.cascade_trees or rows <= self.cascade_depth:
-            return self.score(features)
-        first = self._trees_score(features, slice(0, self.cascade_trees))
-        order = np.argsort(-first, kind="stable")
-        best = order[: self.cascade_depth]
-        out = np.empty(rows, dtype=np.float64)
-        out[best] = first[best] + self._trees_score(features[best], slice(self.cascade_trees, None))
-        floor = float(out[best].min()) if len(best) else 0.0
-        out[order[self.cascade_depth :]] = floor - 1e-3 * np.arange(
-            1, rows - self.cascade_depth + 1
-        )
-        return out
-
-    def _trees_score(
-        self, features: npt.NDArray[np.floating[Any]], trees: slice
-    ) -> npt.NDArray[np.float64]:
         if not features.shape[0] or not len(self.roots):
             return np.zeros(features.shape[0], dtype=np.float64)
-        rows = np.ascontiguousarray(features, dtype=np.float32)
-        return kernels.score_trees(
-            self._heap_feature[trees],
-            self._heap_threshold[trees],
-            self._heap_value[trees],
+        return kernels.cascade_scores(
+            self._heap_feature,
+            self._heap_threshold,
+            self._heap_value,
             self.levels,
-            rows,
+            np.ascontiguousarray(features, dtype=np.float32),
+            self.cascade_trees,
+            self.cascade_depth,
         )
 
 
@@ -401,6 +365,32 @@ class RerankIndex:
         self.head = self._ids([c[-1] if c else "" for c in content])
         self.lead = self._ids([c[0] if c else "" for c in content])
         self.headpart = self._ids(heads)
+        # What the compiled feature pass reads, grouped as kernels.candidate_features takes it.
+        self._label_arrays = (
+            self.label_lang,
+            tuple(self._char_rows),
+            tuple(self._word_rows),
+            self.label_idf_sum,
+            (self.head, self.lead, self.headpart),
+            self.kind_preferred,
+            self.label_len,
+        )
+        self._concept_arrays = (
+            self.concept_group,
+            self.concept_nlabels,
+            self.concept_char_norm,
+            self.depth,
+            self.children,
+            self.level,
+            self.prefix,
+            self._parent_rows,
+            tuple(self._concept_word_rows),
+        )
+        self._soft_arrays = (
+            tuple(self._soft_label_rows[:2]),
+            tuple(self._soft_word_rows[:2]),
+            (self.soft_word_start, self.soft_word_count),
+        )
 
     def _ids(self, words: Sequence[str]) -> npt.NDArray[np.int32]:
         return np.array([self.word_vocab.get(w, -1) if w else -1 for w in words], dtype=np.int32)
@@ -502,10 +492,8 @@ class RerankIndex:
         labels in that language; the others score 0 there and count as other-language
         evidence.
         """
-        k = len(candidates)
-        out = np.zeros((k, len(FEATURES)), dtype=np.float32)
-        if not k:
-            return out
+        if not len(candidates):
+            return np.zeros((0, len(FEATURES)), dtype=np.float32)
         starts = label_starts[candidates].astype(np.int64)
         ends = label_ends[candidates].astype(np.int64)
         lang = (
@@ -519,107 +507,40 @@ class RerankIndex:
         q_head = self.word_vocab.get(content[-1], -2) if content else -2
         q_lead = self.word_vocab.get(content[0], -2) if content else -2
         q_headpart = self.word_vocab.get(headpart, -2) if headpart else -2
-        pooled, char_sum, n_same, per_lang = kernels.label_evidence(
-            starts,
-            ends,
-            self.label_lang,
+        word_slot, word_member, word_len = self._soft_query(phrase, query_lang)
+        query = (
             lang,
-            len(self.langs),
-            self._char_rows,
+            np.array([x != query_lang for x in self.langs], dtype=np.int64),
+            np.array(
+                [x != query_lang and x in _family(query_lang) for x in self.langs], dtype=np.int64
+            ),
             self.char_vector(phrase),
-            self._word_rows,
             hit,
             q_total,
-            self.label_idf_sum,
-            (self.head, self.lead, self.headpart),
             (q_head, q_lead, q_headpart),
             np.asarray(exact_labels, dtype=np.int64),
-            self.kind_preferred,
-            self.label_len,
             len(content),
+            word_slot,
+            word_member,
+            word_len,
         )
-        char_c = pooled[:, 0]
-        order = np.argsort(-char_c, kind="stable")
-        char_rank = np.empty(k, dtype=np.float32)
-        char_rank[order] = np.arange(1, k + 1, dtype=np.float32)
-
-        out[:, 0] = first_scores
-        out[:, 1] = 1.0 / np.arange(1, k + 1, dtype=np.float32)
-        out[:, 2] = char_c
-        out[:, 3] = 1.0 / char_rank
-        out[:, 4:10] = pooled[:, 1:7]
-        out[:, 10] = pooled[:, 7]
-        out[:, 11] = self.concept_group[candidates]
-        out[:, 12] = self.concept_nlabels[candidates]
-        out[:, 13] = pooled[:, 8]
-        context = kernels.concept_context(
+        return kernels.candidate_features(
             candidates.astype(np.int64, copy=False),
             first_scores,
-            self.level,
-            self.prefix,
-            self._parent_rows,
+            starts,
+            ends,
+            query,
+            self._label_arrays,
+            self._concept_arrays,
+            self._soft_arrays,
         )
-        out[:, 14:16] = context[:, :2]
-        if q_total > 0:
-            out[:, 16] = self._concept_word_rows.dot(candidates, hit) / q_total
-        out[:, 17] = char_sum / self.concept_char_norm[candidates]
-        col = _COLUMN
-        top_first = float(first_scores.max())
-        top_char = float(char_c.max())
-        group = out[:, col["group"]]
-        out[:, col["first_share"]] = first_scores / max(top_first, 1e-6)
-        out[:, col["char_gap"]] = char_c - top_char
-        out[:, col["top_first"]] = top_first
-        out[:, col["top_char"]] = top_char
-        out[:, col["group_top_char"]] = group * top_char
-        out[:, col["group_first"]] = group * first_scores
-        if lang >= 0:
-            xl = self._other_languages(per_lang, query_lang)
-            out[:, col["xchar"] : col["xchar"] + len(_OTHER_LANGS)] = xl
-        out[:, col["depth"]] = self.depth[candidates]
-        out[:, col["children"]] = self.children[candidates]
-        out[:, col["nlabels_same"]] = np.log1p(n_same.astype(np.float64))
-        out[:, col["parent"]] = context[:, 2]
-        out[:, col["child"]] = context[:, 3]
-        out[:, col["soft_qmean"] : col["soft_qmean"] + len(_SOFT)] = self._soft(
-            phrase, query_lang, starts, ends, lang
-        )
-        out[:, _RELATIVE_COLUMNS] = out[:, _BASE_COLUMNS] - out[:, _BASE_COLUMNS].max(axis=0)
-        return out
 
-    def _other_languages(
-        self, per_lang: npt.NDArray[np.float32], query_lang: str
-    ) -> npt.NDArray[np.float32]:
-        """``xchar`` (best char cosine among the concept's labels in other languages),
-        ``xchar_mean`` (mean over the other languages of their best), ``xnear`` (best in a
-        language of the query's family) and its reciprocal rank among the candidates, from
-        the best cosine per candidate and language (0 in the query's language)."""
-        k = per_lang.shape[0]
-        out = np.zeros((k, len(_OTHER_LANGS)), dtype=np.float32)
-        out[:, 0] = per_lang.max(axis=1)
-        others = [i for i, lang in enumerate(self.langs) if lang != query_lang]
-        if others:
-            out[:, 1] = per_lang[:, others].mean(axis=1)
-        family = next((f for f in LANGUAGE_FAMILIES if query_lang in f), frozenset())
-        near = [i for i, lang in enumerate(self.langs) if lang in family and lang != query_lang]
-        if near:
-            out[:, 2] = per_lang[:, near].max(axis=1)
-            order = np.argsort(-out[:, 2], kind="stable")
-            rank = np.empty(k, dtype=np.float32)
-            rank[order] = np.arange(1, k + 1, dtype=np.float32)
-            out[:, 3] = np.where(out[:, 2] > 0, 1.0 / rank, 0.0)
-        return out
-
-    def _soft(
-        self,
-        phrase: str,
-        query_lang: str,
-        starts: npt.NDArray[np.int64],
-        ends: npt.NDArray[np.int64],
-        lang: int,
-    ) -> npt.NDArray[np.float32]:
-        """Soft coverage per candidate (:func:`.kernels.soft_coverage`) of the query's
-        content words (3+ letters; all words when every one is a stopword)."""
+    def _soft_query(
+        self, phrase: str, query_lang: str
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The query's side of soft coverage (:func:`.kernels.soft_coverage`): its content
+        words (3+ letters; all words when every one is a stopword) as a slot per known
+        4-gram, the 4-gram x word membership and each word's number of 4-grams."""
         words = list(
             dict.fromkeys(
                 soft_words(phrase.split(), stopwords_for(query_lang))
@@ -634,18 +555,7 @@ class RerankIndex:
             member[np.searchsorted(known, [g for g in ids if g >= 0]), i] = 1.0
         slot = np.full(len(self.soft_grams), -1, dtype=np.int32)
         slot[known] = np.arange(len(known), dtype=np.int32)
-        return kernels.soft_coverage(
-            starts,
-            ends,
-            self.label_lang,
-            lang,
-            self._soft_label_rows[:2],
-            self._soft_word_rows[:2],
-            (self.soft_word_start, self.soft_word_count),
-            slot,
-            member,
-            np.array([len(ids) for ids in word_grams], dtype=np.float64),
-        )
+        return slot, member, np.array([len(ids) for ids in word_grams], dtype=np.float64)
 
 
 def soft_words(words: Sequence[str], stop: frozenset[str]) -> list[str]:
@@ -675,15 +585,6 @@ class _Rows(NamedTuple):
             matrix.indptr.astype(np.int64),
             matrix.indices.astype(np.uint16 if narrow else np.int32),
             matrix.data.astype(np.float32),
-        )
-
-    def dot(
-        self, rows: npt.NDArray[np.intp], dense: npt.NDArray[np.float32]
-    ) -> npt.NDArray[np.float32]:
-        """``matrix[rows] @ dense`` (scipy's row indexing costs more than the product for
-        a few hundred rows)."""
-        return kernels.rows_dot(
-            self.indptr, self.indices, self.data, rows.astype(np.int64, copy=False), dense
         )
 
 
