@@ -336,3 +336,23 @@ def test_cascade_survives_the_model_file_and_is_checked():
     assert (again.cascade_trees, again.cascade_depth) == (4, 20)
     with pytest.raises(ValueError, match="cascade"):
         with_cascade(model, 13, 20)
+
+
+def test_without_a_writable_cache_the_loops_compile_per_process(monkeypatch):
+    import numba
+
+    real = numba.njit
+
+    def no_cache_locator(**options):
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(**options)
+
+    monkeypatch.setattr(numba, "njit", no_cache_locator)
+
+    def add_one(x: int) -> int:
+        return x + 1
+
+    compiled = kernels._compiled(add_one)
+    assert compiled(41) == 42
+    assert isinstance(compiled, numba.core.registry.CPUDispatcher)
