@@ -185,25 +185,29 @@ def test_label_evidence_pools_labels_per_candidate():
     hit = np.array([2.0, 0.0], dtype=np.float32)  # the query has word 0 (idf 2) only
     label_idf_sum = np.array([2.0, 5.0, 3.0, 3.0], dtype=np.float32)
     ids = np.array([0, 1, 0, 1], dtype=np.int32)
-    pooled, char_sum, n_same, per_lang = kernels.label_evidence(
-        np.array([0, 3], dtype=np.int64),
-        np.array([3, 4], dtype=np.int64),
-        np.array([0, 0, 1, 0], dtype=np.int16),
-        0,
-        2,
-        arrays(char),
-        qchar,
-        arrays(word),
-        hit,
-        4.0,
-        label_idf_sum,
-        (ids, ids, ids),
-        (0, 1, 7),
-        np.array([1], dtype=np.int64),
-        np.array([0, 1, 1, 1], dtype=np.float32),
-        np.array([1, 2, 1, 3], dtype=np.float32),
-        2,
-    )
+
+    def evidence(query_lang: int, exact_labels: list[int]) -> tuple[np.ndarray, ...]:
+        return kernels.label_evidence(
+            np.array([0, 3], dtype=np.int64),
+            np.array([3, 4], dtype=np.int64),
+            np.array([0, 0, 1, 0], dtype=np.int16),
+            query_lang,
+            2,
+            arrays(char),
+            qchar,
+            arrays(word),
+            hit,
+            4.0,
+            label_idf_sum,
+            (ids, ids, ids),
+            (0, 1, 7),
+            np.array(exact_labels, dtype=np.int64),
+            np.array([0, 1, 1, 1], dtype=np.float32),
+            np.array([1, 2, 1, 3], dtype=np.float32),
+            2,
+        )
+
+    pooled, char_sum, n_same, per_lang = evidence(0, [1])
     char_col, qcov, lcov, head, headpart, lead, exact, kind, lendiff = pooled.T
     # Candidate 0: cosines 0.6 and 0.36 in the query's language; label 2 (0.8) is evidence
     # for language 1 only.
@@ -223,25 +227,7 @@ def test_label_evidence_pools_labels_per_candidate():
     assert lendiff.tolist() == [0.0, -1.0]
 
     # query_lang -1: every label is in the query's language.
-    pooled_all, _, n_all, per_lang_all = kernels.label_evidence(
-        np.array([0, 3], dtype=np.int64),
-        np.array([3, 4], dtype=np.int64),
-        np.array([0, 0, 1, 0], dtype=np.int16),
-        -1,
-        2,
-        arrays(char),
-        qchar,
-        arrays(word),
-        hit,
-        4.0,
-        label_idf_sum,
-        (ids, ids, ids),
-        (0, 1, 7),
-        np.zeros(0, dtype=np.int64),
-        np.array([0, 1, 1, 1], dtype=np.float32),
-        np.array([1, 2, 1, 3], dtype=np.float32),
-        2,
-    )
+    pooled_all, _, n_all, per_lang_all = evidence(-1, [])
     assert pooled_all[:, 0].tolist() == pytest.approx([0.8, 0.0])
     assert n_all.tolist() == [3.0, 1.0]
     assert not per_lang_all.any()
@@ -259,34 +245,25 @@ def test_soft_coverage_shares_of_query_and_label_grams():
     )
     slot = np.array([0, 1, 2, 3, -1, -1], dtype=np.int32)
     member = np.array([[1, 0], [1, 0], [1, 0], [0, 1]], dtype=np.float64)
-    out = kernels.soft_coverage(
-        np.array([0], dtype=np.int64),
-        np.array([3], dtype=np.int64),
-        np.array([0, 1, 0], dtype=np.int16),
-        0,
-        (label_grams.indptr.astype(np.int64), label_grams.indices.astype(np.int32)),
-        (word_grams.indptr.astype(np.int64), word_grams.indices.astype(np.int32)),
-        (np.array([0, 2, 3], dtype=np.int64), np.array([2, 1, 0], dtype=np.int64)),
-        slot,
-        member,
-        np.array([4.0, 1.0]),
-    )
+
+    def coverage(member: np.ndarray) -> np.ndarray:
+        return kernels.soft_coverage(
+            np.array([0], dtype=np.int64),
+            np.array([3], dtype=np.int64),
+            np.array([0, 1, 0], dtype=np.int16),
+            0,
+            (label_grams.indptr.astype(np.int64), label_grams.indices.astype(np.int32)),
+            (word_grams.indptr.astype(np.int64), word_grams.indices.astype(np.int32)),
+            (np.array([0, 2, 3], dtype=np.int64), np.array([2, 1, 0], dtype=np.int64)),
+            slot,
+            member,
+            np.array([4.0, 1.0]),
+        )
+
     # Query side: A 2/4, B 1/1 → mean 0.75, min 0.5, first 0.5, last 1.0. Label side:
     # {0, 1} fully found, {3, 5} half → mean 0.75, min 0.5.
-    assert out.tolist() == [pytest.approx([0.75, 0.5, 0.75, 0.5, 0.5, 1.0])]
-    nothing = kernels.soft_coverage(
-        np.array([0], dtype=np.int64),
-        np.array([3], dtype=np.int64),
-        np.array([0, 1, 0], dtype=np.int16),
-        0,
-        (label_grams.indptr.astype(np.int64), label_grams.indices.astype(np.int32)),
-        (word_grams.indptr.astype(np.int64), word_grams.indices.astype(np.int32)),
-        (np.array([0, 2, 3], dtype=np.int64), np.array([2, 1, 0], dtype=np.int64)),
-        slot,
-        np.zeros((0, 2)),
-        np.array([4.0, 1.0]),
-    )
-    assert not nothing.any()
+    assert coverage(member).tolist() == [pytest.approx([0.75, 0.5, 0.75, 0.5, 0.5, 1.0])]
+    assert not coverage(np.zeros((0, 2))).any()  # no query 4-gram known to the index
 
 
 def with_cascade(model: RerankModel, trees: int, depth: int) -> RerankModel:

@@ -198,21 +198,18 @@ class RerankModel:
     def score(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         """Sum of the trees' leaf values for each row of ``features`` (float32, as
         :meth:`RerankIndex.features` makes them)."""
-        if not features.shape[0] or not len(self.roots):
-            return np.zeros(features.shape[0], dtype=np.float64)
-        return kernels.score_trees(
-            self._heap_feature,
-            self._heap_threshold,
-            self._heap_value,
-            self.levels,
-            np.ascontiguousarray(features, dtype=np.float32),
-        )
+        return self._evaluate(features, 0, 0)
 
     def ranking_scores(self, features: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
         """Scores that order the rows as the ranker returns them: :meth:`score` for the best
         ``cascade_depth`` rows by the first ``cascade_trees`` trees, and for the others
         values just below those, in that first order (the whole ensemble when the model
         has no cascade or there are few rows)."""
+        return self._evaluate(features, self.cascade_trees, self.cascade_depth)
+
+    def _evaluate(
+        self, features: npt.NDArray[np.floating[Any]], first_trees: int, depth: int
+    ) -> npt.NDArray[np.float64]:
         if not features.shape[0] or not len(self.roots):
             return np.zeros(features.shape[0], dtype=np.float64)
         return kernels.cascade_scores(
@@ -221,8 +218,8 @@ class RerankModel:
             self._heap_value,
             self.levels,
             np.ascontiguousarray(features, dtype=np.float32),
-            self.cascade_trees,
-            self.cascade_depth,
+            first_trees,
+            depth,
         )
 
 
